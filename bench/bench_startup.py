@@ -1,0 +1,47 @@
+"""How fast does ``quizzer --help`` start, against a bare ``python -c pass``?
+
+Both are run from this same process, alternating, so machine load affects them
+alike. Prints the medians and their ratio; the goal is at most 3. The top-level
+help is pre-rendered (see quizzer/launch.py), so the script also times
+``quizzer bank --help``, which goes through click, to show what click costs.
+"""
+
+from __future__ import annotations
+
+import statistics
+import os
+import subprocess
+import sys
+import time
+
+RUNS = 15
+
+
+def timed(argv: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    script = os.path.join(os.path.dirname(sys.executable), "quizzer")
+    commands = {
+        "python -c pass": [sys.executable, "-c", "pass"],
+        "quizzer --help": [script, "--help"],
+        "quizzer bank --help": [script, "bank", "--help"],
+    }
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for argv in commands.values():
+        timed(argv)  # warm the file cache
+    for _ in range(RUNS):
+        for name, argv in commands.items():
+            times[name].append(timed(argv))
+    baseline = statistics.median(times["python -c pass"])
+    for name, samples in times.items():
+        median = statistics.median(samples)
+        print(f"{name:22} median {median * 1000:7.1f} ms   ratio {median / baseline:5.2f}")
+    print("goal: quizzer --help ratio <= 3")
+
+
+if __name__ == "__main__":
+    main()

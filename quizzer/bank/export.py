@@ -1,0 +1,60 @@
+"""Questions as JSON-ready dicts: the shapes behind ``bank list/show --json``.
+
+These shapes are a public contract (documented in the README): add keys if you
+must, never rename or remove one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .model import Question
+
+__all__ = ["number", "question_summary", "question_detail"]
+
+
+def number(value: float) -> int | float:
+    """Marks as people write them: 2, not 2.0; 1.5 stays 1.5."""
+    return int(value) if float(value).is_integer() else value
+
+
+def question_summary(q: Question) -> dict[str, Any]:
+    return {
+        "id": q.id,
+        "module": q.module,
+        "title": q.title,
+        "topics": list(q.topics),
+        "marks": number(q.marks),
+        "prompt": q.prompt,
+        "rubric": [{"id": c.id, "marks": number(c.marks), "description": c.description} for c in q.rubric],
+        "variants": list(q.variants),
+        "reference_only": q.reference_only,
+        "content_hash": q.content_hash,
+    }
+
+
+def question_detail(q: Question) -> dict[str, Any]:
+    detail = question_summary(q)
+    detail["model_answer"] = q.model_answer
+    detail["rubric"] = [
+        {
+            "id": c.id,
+            "marks": number(c.marks),
+            "description": c.description,
+            "need": c.need,
+            "concepts": [list(alternatives) for alternatives in c.concepts],
+            "misconceptions": list(c.misconceptions),
+        }
+        for c in q.rubric
+    ]
+    e = q.explanation
+    detail["explanation"] = {
+        "key_idea": e.key_idea,
+        "analogy": e.analogy,
+        "mathematics": e.mathematics,
+        "pitfall": e.pitfall,
+        "connections": list(e.connections),
+    }
+    detail["samples"] = [{"text": s.text, "score": number(s.score), "kind": s.kind} for s in q.samples]
+    detail["source"] = str(q.source) if q.source else None
+    return detail

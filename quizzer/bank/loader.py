@@ -1,0 +1,109 @@
+"""Load a whole bank folder: every command reads questions through ``load_bank``.
+
+A bank with any problem is refused as a whole, with every problem listed, so a
+half-valid bank never reaches students. Cross-file checks (duplicate ids, unknown
+topics, connections and variant families) happen here, after each file is valid.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from pathlib import Path
+
+from ..errors import BankError, Problem
+from .model import Bank, Question
+from .validate import build_question
+from .yamlfile import YamlDoc, read_yaml
+
+__all__ = ["load_bank", "question_files", "TOPICS_FILE"]
+
+TOPICS_FILE = "topics.yaml"
+
+
+def question_files(path: Path) -> list[Path]:
+    """The question files of a bank folder (or the single file given)."""
+    if path.is_file():
+        return [path]
+    files = [p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()]
+    return sorted(p for p in files if p.name != TOPICS_FILE)
+
+
+def _natural_key(question: Question) -> tuple:
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", question.id.upper()))
+
+
+def _read_topics(path: Path, problems: list[Problem]) -> dict[str, str] | None:
+    topics_path = (path if path.is_dir() else path.parent) / TOPICS_FILE
+    if not topics_path.is_file():
+        return None
+    doc = read_yaml(topics_path)
+    if isinstance(doc, Problem):
+        problems.append(doc)
+        return None
+    if not isinstance(doc.data, dict):
+        problems.append(Problem(topics_path, "must map each topic tag to a one-line description"))
+        return None
+    return {str(k): str(v) for k, v in doc.data.items()}
+
+
+def load_bank(path: Path, families: Collection[str] | None = None) -> Bank:
+    """Load and validate every question under ``path``.
+
+    ``families`` is the set of known numeric variant family ids; when given, each
+    question's ``variants`` must name only those. Raises ``BankError`` listing every
+    problem found in every file.
+    """
+    path = Path(path)
+    problems: list[Problem] = []
+    if not path.exists():
+        raise BankError([Problem(path, "does not exist; pass --bank with a folder of question YAML files")])
+    topics = _read_topics(path, problems)
+    files = question_files(path)
+    if not files:
+        raise BankError([Problem(path, "contains no question files (*.yaml)")])
+    loaded: list[tuple[Question, YamlDoc]] = []
+    for file in files:
+        doc = read_yaml(file)
+        if isinstance(doc, Problem):
+            problems.append(doc)
+            continue
+        question, found = build_question(doc)
+        problems.extend(found)
+        if question:
+            loaded.append((question, doc))
+    problems.extend(_cross_checks(loaded, topics, families))
+    if problems:
+        raise BankError(problems)
+    return Bank(path=path, questions=tuple(sorted((q for q, _ in loaded), key=_natural_key)), topics=topics or {})
+
+
+def _cross_checks(
+    loaded: list[tuple[Question, YamlDoc]],
+    topics: dict[str, str] | None,
+    families: Collection[str] | None,
+) -> list[Problem]:
+    problems: list[Problem] = []
+    first_seen: dict[str, Path | None] = {}
+    for q, doc in loaded:
+        if q.id.upper() in first_seen:
+            problems.append(Problem(q.source, f"duplicate question id; {q.id} is already defined in "
+                                    f"{first_seen[q.id.upper()]}", doc.line("id"), q.id, "id"))
+        first_seen.setdefault(q.id.upper(), q.source)
+    for q, doc in loaded:
+        def report(message: str, *location) -> None:
+            field = location[0] + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in location[1:])
+            problems.append(Problem(q.source, message, doc.line(*location), q.id, field))
+
+        if topics is not None:
+            for index, topic in enumerate(q.topics):
+                if topic not in topics:
+                    report(f"unknown topic '{topic}'; add it to {TOPICS_FILE} or use one listed there",
+                           "topics", index)
+        for index, other in enumerate(q.explanation.connections):
+            if other.upper() not in first_seen:
+                report(f"connects to unknown question '{other}'", "explanation", "connections", index)
+        for index, family in enumerate(q.variants if families is not None else ()):
+            if family not in families:
+                report(f"unknown variant family '{family}'; see `quizzer variant list`", "variants", index)
+    return problems

@@ -1,0 +1,128 @@
+"""Questions as plain, frozen values.
+
+The rest of Quizzer never sees YAML: the loader turns each file into a ``Question``
+and the scorer, variants, store and CLI work with these values only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+__all__ = ["Criterion", "Explanation", "Sample", "Question", "Bank", "SAMPLE_KINDS"]
+
+SAMPLE_KINDS = (
+    "full",
+    "paraphrase",
+    "partial",
+    "misconception",
+    "negated",
+    "keyword-stuffed",
+    "off-topic",
+)
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One rubric line: the marks it is worth and the evidence that earns them.
+
+    ``concepts`` holds one tuple per idea, each tuple the idea's alternative
+    wordings. ``need`` ideas earn the full marks; fewer earn a proportional share.
+    """
+
+    id: str
+    marks: float
+    description: str
+    concepts: tuple[tuple[str, ...], ...]
+    misconceptions: tuple[str, ...] = ()
+    need: int = 1
+
+
+@dataclass(frozen=True)
+class Explanation:
+    key_idea: str = ""
+    analogy: str = ""
+    mathematics: str = ""
+    pitfall: str = ""
+    connections: tuple[str, ...] = ()
+
+    def sections(self) -> list[tuple[str, str]]:
+        """The non-empty teaching sections, titled, in reading order."""
+        named = [
+            ("Key idea", self.key_idea),
+            ("Analogy", self.analogy),
+            ("Mathematics", self.mathematics),
+            ("Common pitfall", self.pitfall),
+        ]
+        return [(title, text) for title, text in named if text]
+
+
+@dataclass(frozen=True)
+class Sample:
+    """A graded answer that calibrates the scorer: what an examiner gave it."""
+
+    text: str
+    score: float
+    kind: str
+
+
+@dataclass(frozen=True)
+class Question:
+    """One short-answer question. ``rubric`` is empty for a reference-only question,
+    which is then graded against ``model_answer`` alone."""
+
+    id: str
+    prompt: str
+    model_answer: str
+    marks: float
+    title: str
+    module: int | None = None
+    topics: tuple[str, ...] = ()
+    rubric: tuple[Criterion, ...] = ()
+    explanation: Explanation = field(default_factory=Explanation)
+    samples: tuple[Sample, ...] = ()
+    variants: tuple[str, ...] = ()
+    source: Path | None = None
+    content_hash: str = ""
+
+    @property
+    def reference_only(self) -> bool:
+        return not self.rubric
+
+
+@dataclass(frozen=True)
+class Bank:
+    """All questions of a bank, in id order (Q2 before Q10)."""
+
+    path: Path
+    questions: tuple[Question, ...]
+    topics: dict[str, str] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.questions)
+
+    def __iter__(self):
+        return iter(self.questions)
+
+    def get(self, question_id: str) -> Question | None:
+        wanted = question_id.strip().upper()
+        for question in self.questions:
+            if question.id.upper() == wanted:
+                return question
+        return None
+
+    def select(
+        self,
+        module: int | None = None,
+        topic: str | None = None,
+        ids: list[str] | None = None,
+    ) -> list[Question]:
+        """Questions matching every filter given; ``ids`` keeps the caller's order."""
+        chosen = list(self.questions)
+        if ids:
+            chosen = [q for q in (self.get(i) for i in ids) if q is not None]
+        if module is not None:
+            chosen = [q for q in chosen if q.module == module]
+        if topic:
+            chosen = [q for q in chosen if topic in q.topics]
+        return chosen

@@ -1,0 +1,294 @@
+"""Check one question document and build a ``Question`` from it.
+
+Validation collects every problem in a file rather than stopping at the first,
+and names each by line and field, because a teacher editing YAML by hand wants one
+list of everything to fix.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import re
+from typing import Any
+
+from ..errors import Problem
+from .model import SAMPLE_KINDS, Criterion, Explanation, Question, Sample
+from .yamlfile import YamlDoc
+
+__all__ = ["build_question", "content_hash", "QUESTION_FIELDS"]
+
+QUESTION_FIELDS = (
+    "id", "module", "title", "topics", "marks", "prompt", "model_answer",
+    "rubric", "explanation", "samples", "variants",
+)
+CRITERION_FIELDS = ("id", "marks", "description", "need", "concepts", "misconceptions")
+EXPLANATION_FIELDS = ("key_idea", "analogy", "mathematics", "pitfall", "connections")
+SAMPLE_FIELDS = ("text", "score", "kind")
+ID_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,39}$")
+CRITERION_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
+
+
+def content_hash(prompt: str, model_answer: str, marks: float, rubric: tuple[Criterion, ...]) -> str:
+    """A short fingerprint of what grading depends on.
+
+    Stored with every answer and printed exam, so a later edit to the prompt, the
+    rubric or the model answer is noticed (and can be regraded) rather than silently
+    mixing old and new marking.
+    """
+    payload = {
+        "prompt": prompt,
+        "model_answer": model_answer,
+        "marks": float(marks),
+        "rubric": [
+            {
+                "id": c.id,
+                "marks": float(c.marks),
+                "description": c.description,
+                "need": c.need,
+                "concepts": [list(alts) for alts in c.concepts],
+                "misconceptions": list(c.misconceptions),
+            }
+            for c in rubric
+        ],
+    }
+    blob = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    return hashlib.sha256(blob).hexdigest()[:16]
+
+
+class _Checker:
+    """Collects problems for one file, each with its line and field."""
+
+    def __init__(self, doc: YamlDoc) -> None:
+        self.doc = doc
+        self.problems: list[Problem] = []
+        self.question_id: str | None = None
+
+    def add(self, location: tuple[Any, ...], message: str) -> None:
+        field = _field_name(location)
+        self.problems.append(
+            Problem(self.doc.path, message, self.doc.line(*location), self.question_id, field or None)
+        )
+
+    def unknown_keys(self, mapping: dict, allowed: tuple[str, ...], location: tuple[Any, ...]) -> None:
+        for key in mapping:
+            if key not in allowed:
+                close = difflib.get_close_matches(str(key), allowed, n=1)
+                hint = f"; did you mean '{close[0]}'?" if close else f"; allowed: {', '.join(allowed)}"
+                self.add(location + (key,), f"unknown field '{key}'{hint}")
+
+    def text(self, mapping: dict, key: str, location: tuple[Any, ...], required: bool = True) -> str:
+        value = mapping.get(key)
+        if value is None:
+            if required:
+                self.add(location + (key,), "missing required field")
+            return ""
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str) or not value.strip():
+            self.add(location + (key,), "must be non-empty text")
+            return ""
+        return " ".join(value.split()) if key != "mathematics" else value.strip()
+
+    def marks(self, value: Any, location: tuple[Any, ...], allow_zero: bool = False) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.add(location, f"must be a number of marks, not {value!r}")
+            return 0.0
+        low_ok = value >= 0 if allow_zero else value > 0
+        if not low_ok or (value * 2) != int(value * 2):
+            what = "zero or more" if allow_zero else "more than zero"
+            self.add(location, f"must be {what} in steps of 0.5, not {value}")
+            return 0.0
+        return float(value)
+
+    def string_list(self, value: Any, location: tuple[Any, ...]) -> tuple[str, ...]:
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            self.add(location, "must be a list")
+            return ()
+        out = []
+        for index, item in enumerate(value):
+            if isinstance(item, (int, float)) and not isinstance(item, bool):
+                item = str(item)
+            if not isinstance(item, str) or not item.strip():
+                self.add(location + (index,), "must be non-empty text")
+                continue
+            out.append(" ".join(item.split()))
+        return tuple(out)
+
+
+def _field_name(location: tuple[Any, ...]) -> str:
+    name = ""
+    for part in location:
+        if isinstance(part, int):
+            name += f"[{part}]"
+        else:
+            name += f".{part}" if name else str(part)
+    return name
+
+
+def build_question(doc: YamlDoc) -> tuple[Question | None, list[Problem]]:
+    """Validate one document; return the question (if usable) and its problems."""
+    check = _Checker(doc)
+    data = doc.data
+    if not isinstance(data, dict):
+        check.add((), "must be a mapping of fields (id, prompt, model_answer, marks, ...)")
+        return None, check.problems
+    raw_id = data.get("id")
+    if isinstance(raw_id, str) and ID_PATTERN.match(raw_id):
+        check.question_id = raw_id
+    elif raw_id is None:
+        check.add(("id",), "missing required field")
+    else:
+        check.add(("id",), f"must be a short name of letters, digits, '-' or '_', not {raw_id!r}")
+    check.unknown_keys(data, QUESTION_FIELDS, ())
+    prompt = check.text(data, "prompt", ())
+    model_answer = check.text(data, "model_answer", ())
+    marks = check.marks(data.get("marks"), ("marks",)) if "marks" in data else 0.0
+    if "marks" not in data:
+        check.add(("marks",), "missing required field")
+    rubric = _rubric(check, data.get("rubric"), marks)
+    full = bool(rubric) or "rubric" in data
+    module = _module(check, data, required=full)
+    title = check.text(data, "title", (), required=full) or _title_from(prompt)
+    topics = check.string_list(data.get("topics"), ("topics",))
+    if full and not topics:
+        check.add(("topics",), "a question with a rubric needs at least one topic")
+    explanation = _explanation(check, data.get("explanation"))
+    samples = _samples(check, data.get("samples"), marks)
+    variants = check.string_list(data.get("variants"), ("variants",))
+    if check.problems:
+        return None, check.problems
+    question = Question(
+        id=check.question_id or "",
+        prompt=prompt,
+        model_answer=model_answer,
+        marks=marks,
+        title=title,
+        module=module,
+        topics=topics,
+        rubric=rubric,
+        explanation=explanation,
+        samples=samples,
+        variants=variants,
+        source=doc.path,
+        content_hash=content_hash(prompt, model_answer, marks, rubric),
+    )
+    return question, []
+
+
+def _title_from(prompt: str) -> str:
+    words = prompt.split()
+    return " ".join(words[:8]) + ("…" if len(words) > 8 else "")
+
+
+def _module(check: _Checker, data: dict, required: bool) -> int | None:
+    value = data.get("module")
+    if value is None:
+        if required:
+            check.add(("module",), "missing required field")
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        check.add(("module",), f"must be a whole number from 1, not {value!r}")
+        return None
+    return value
+
+
+def _rubric(check: _Checker, value: Any, marks: float) -> tuple[Criterion, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not value:
+        check.add(("rubric",), "must be a non-empty list of criteria (or left out entirely)")
+        return ()
+    criteria = []
+    seen: set[str] = set()
+    for index, item in enumerate(value):
+        criterion = _criterion(check, item, ("rubric", index), seen)
+        if criterion:
+            criteria.append(criterion)
+    total = sum(c.marks for c in criteria)
+    if len(criteria) == len(value) and marks and abs(total - marks) > 1e-9:
+        check.add(("rubric",), f"criteria marks add up to {total:g}, but the question is worth {marks:g}")
+    return tuple(criteria)
+
+
+def _criterion(check: _Checker, item: Any, loc: tuple[Any, ...], seen: set[str]) -> Criterion | None:
+    if not isinstance(item, dict):
+        check.add(loc, "each criterion must be a mapping with id, marks, description, concepts")
+        return None
+    before = len(check.problems)
+    check.unknown_keys(item, CRITERION_FIELDS, loc)
+    cid = item.get("id")
+    if not isinstance(cid, str) or not CRITERION_ID_PATTERN.match(cid):
+        check.add(loc + ("id",), f"must be a kebab-case name such as 'linear-boundary', not {cid!r}")
+    elif cid in seen:
+        check.add(loc + ("id",), f"duplicate criterion id '{cid}'")
+    else:
+        seen.add(cid)
+    marks = check.marks(item.get("marks"), loc + ("marks",))
+    description = check.text(item, "description", loc)
+    concepts = _concepts(check, item.get("concepts"), loc + ("concepts",))
+    misconceptions = check.string_list(item.get("misconceptions"), loc + ("misconceptions",))
+    need = item.get("need", 1)
+    if isinstance(need, bool) or not isinstance(need, int) or need < 1 or (concepts and need > len(concepts)):
+        check.add(loc + ("need",), f"must be a whole number from 1 to the number of concepts ({len(concepts)}), not {need!r}")
+    if len(check.problems) > before:
+        return None
+    return Criterion(cid, marks, description, concepts, misconceptions, need)
+
+
+def _concepts(check: _Checker, value: Any, loc: tuple[Any, ...]) -> tuple[tuple[str, ...], ...]:
+    if not value:
+        check.add(loc, "a criterion needs at least one concept (the words that evidence it)")
+        return ()
+    if not isinstance(value, list):
+        check.add(loc, "must be a list of concepts, each a phrase or a list of alternative phrases")
+        return ()
+    out = []
+    for index, item in enumerate(value):
+        alternatives = check.string_list(item, loc + (index,))
+        if alternatives:
+            out.append(alternatives)
+        elif not isinstance(item, list) or not item:
+            check.add(loc + (index,), "a concept must be a phrase or a non-empty list of phrases")
+    return tuple(out)
+
+
+def _explanation(check: _Checker, value: Any) -> Explanation:
+    if value is None:
+        return Explanation()
+    if not isinstance(value, dict):
+        check.add(("explanation",), "must be a mapping with key_idea, analogy, mathematics, pitfall, connections")
+        return Explanation()
+    check.unknown_keys(value, EXPLANATION_FIELDS, ("explanation",))
+    texts = {key: check.text(value, key, ("explanation",), required=False) for key in EXPLANATION_FIELDS[:4]}
+    connections = check.string_list(value.get("connections"), ("explanation", "connections"))
+    return Explanation(connections=connections, **texts)
+
+
+def _samples(check: _Checker, value: Any, marks: float) -> tuple[Sample, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        check.add(("samples",), "must be a list of {text, score, kind}")
+        return ()
+    out = []
+    for index, item in enumerate(value):
+        loc = ("samples", index)
+        if not isinstance(item, dict):
+            check.add(loc, "each sample must be a mapping with text, score and kind")
+            continue
+        check.unknown_keys(item, SAMPLE_FIELDS, loc)
+        text = check.text(item, "text", loc)
+        score = check.marks(item.get("score"), loc + ("score",), allow_zero=True)
+        if marks and score > marks:
+            check.add(loc + ("score",), f"is {score:g}, more than the question's {marks:g} marks")
+        kind = item.get("kind", "full")
+        if kind not in SAMPLE_KINDS:
+            check.add(loc + ("kind",), f"must be one of {', '.join(SAMPLE_KINDS)}, not {kind!r}")
+        out.append(Sample(text, score, str(kind)))
+    return tuple(out)

@@ -1,0 +1,44 @@
+"""The object every command receives: settings, and the bank loaded on demand."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import click
+
+from ..config import Settings, load_settings
+from ..errors import NotFound
+
+if TYPE_CHECKING:
+    from ..bank import Bank, Question
+
+
+@dataclass
+class AppContext:
+    settings: Settings
+    _bank: "Bank | None" = field(default=None, repr=False)
+
+    @classmethod
+    def from_options(cls, db: str | None, bank: str | None) -> "AppContext":
+        return cls(load_settings(bank=bank, db=db))
+
+    def bank(self) -> "Bank":
+        """The bank, loaded and validated once per command (variant ids checked)."""
+        if self._bank is None:
+            from ..bank import load_bank
+            from ..variants import family_ids
+
+            self._bank = load_bank(self.settings.bank_path, families=family_ids())
+        return self._bank
+
+    def question(self, question_id: str) -> "Question":
+        question = self.bank().get(question_id)
+        if question is None:
+            known = ", ".join(q.id for q in self.bank().questions[:25])
+            raise NotFound(f"No question '{question_id}' in the bank at {self.settings.bank_path}.",
+                           f"known ids: {known}")
+        return question
+
+
+pass_app = click.make_pass_decorator(AppContext)
