@@ -74,3 +74,27 @@ def render_question(console: "Console", q: "Question") -> None:
         console.print(f"Numeric variants: {', '.join(q.variants)}")
     if q.samples:
         console.print(f"Graded samples: {len(q.samples)}")
+
+
+def render_grade(console: "Console", question: "Question", result) -> None:
+    """A graded answer: the total, each criterion with its evidence, the guards."""
+    from rich.markup import escape
+
+    colour = "green" if result.score == result.max else "yellow" if result.score > 0 else "red"
+    console.print(f"[bold {colour}]{marks_text(result.score)}/{marks_text(result.max)}[/bold {colour}]"
+                  f" for {escape(question.id)}. {escape(question.title)}")
+    for c in result.criteria:
+        mark = "✓" if c.awarded == c.max else "½" if c.awarded > 0 else "✗"
+        console.print(f"  {mark} {escape(c.id)}  {marks_text(c.awarded)}/{marks_text(c.max)}  "
+                      f"[dim]{escape(c.reason)}[/dim]")
+        if c.matched:
+            console.print("      earned by: " + escape("; ".join(f'"{m}"' for m in c.matched)))
+        if c.misconception:
+            console.print(f"      [red]misconception:[/red] {escape(c.misconception)}")
+        elif c.awarded < c.max:
+            console.print(f"      still needed: {escape(c.description)}")
+        if c.explanation:
+            console.print(f"      [dim]{escape(c.explanation)}[/dim]")
+    for line in result.feedback.splitlines():
+        if line.startswith(("The answer", "A list", "Most of", "There is no")):
+            console.print(f"  [yellow]![/yellow] {escape(line)}")

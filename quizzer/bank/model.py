@@ -56,6 +56,9 @@ class Explanation:
         ]
         return [(title, text) for title, text in named if text]
 
+    def sections_text(self) -> list[str]:
+        return [text for _, text in self.sections()]
+
 
 @dataclass(frozen=True)
 class Sample:

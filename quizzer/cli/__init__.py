@@ -18,6 +18,7 @@ __all__ = ["main", "cli"]
 # name -> "module:attribute", relative to this package; imported on first use.
 LAZY_COMMANDS = {
     "bank": "bank:bank",
+    "grade": "grade:grade",
 }
 
 

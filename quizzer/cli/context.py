@@ -12,12 +12,14 @@ from ..errors import NotFound
 
 if TYPE_CHECKING:
     from ..bank import Bank, Question
+    from ..scoring import Scorer
 
 
 @dataclass
 class AppContext:
     settings: Settings
     _bank: "Bank | None" = field(default=None, repr=False)
+    _scorer: "Scorer | None" = field(default=None, repr=False)
 
     @classmethod
     def from_options(cls, db: str | None, bank: str | None) -> "AppContext":
@@ -31,6 +33,14 @@ class AppContext:
 
             self._bank = load_bank(self.settings.bank_path, families=family_ids())
         return self._bank
+
+    def scorer(self) -> "Scorer":
+        """The scorer for the bank, built on first use (it imports scikit-learn)."""
+        if self._scorer is None:
+            from ..scoring import Scorer
+
+            self._scorer = Scorer(self.bank())
+        return self._scorer
 
     def question(self, question_id: str) -> "Question":
         question = self.bank().get(question_id)

@@ -1,0 +1,141 @@
+"""Grade a CSV of answers: every good row is graded, every bad row is named.
+
+The input needs the columns ``question_id`` and ``answer``; any others (student,
+group, ...) are carried through unchanged. The output adds ``score``, ``max``,
+``feedback``, an ``error`` column for rows that could not be graded, and one
+column per rubric criterion (``Q1:linear-boundary``). It is written to a
+temporary file and renamed, so an interrupted run never leaves half a file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .bank import Bank, Question
+from .errors import QuizzerError
+
+__all__ = ["BatchRow", "BatchReport", "read_answers", "grade_batch", "REQUIRED_COLUMNS"]
+
+REQUIRED_COLUMNS = ("question_id", "answer")
+CHUNK = 256
+
+
+@dataclass
+class BatchRow:
+    line: int  # the row's line in the file (the header is line 1)
+    values: dict[str, str]
+    question: Question | None = None
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class BatchReport:
+    graded: int
+    failed: tuple[str, ...]  # one message per bad row, naming it
+    out: Path
+
+
+def _decode(path: Path) -> str:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise QuizzerError(f"Cannot read {path}: {exc.strerror}.") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise QuizzerError(
+            f"{path} is not UTF-8 text (an undecodable byte on line {line}).",
+            "save the file as 'CSV UTF-8' (in a spreadsheet: Save As, CSV UTF-8) and run again.",
+        ) from None
+
+
+def read_answers(path: Path, bank: Bank) -> tuple[list[str], list[BatchRow]]:
+    """The columns and rows of ``path``; rows with a problem carry ``error``."""
+    text = _decode(path)
+    if not text.strip():
+        raise QuizzerError(f"{path} is empty.", "it needs a header line 'question_id,answer' and one row per answer.")
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    columns = [c.strip() for c in (reader.fieldnames or [])]
+    reader.fieldnames = columns
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    if missing:
+        raise QuizzerError(
+            f"{path} has no column {', '.join(repr(c) for c in missing)} (found: {', '.join(columns) or 'none'}).",
+            "the first line must name the columns, including question_id and answer.",
+        )
+    return columns, list(_rows(reader, bank))
+
+
+def _rows(reader: csv.DictReader, bank: Bank) -> Iterator[BatchRow]:
+    for values in reader:
+        line = reader.line_num
+        extra = values.pop(None, None)
+        row = BatchRow(line, {k: (v or "") for k, v in values.items()})
+        qid = row.values.get("question_id", "").strip()
+        if extra:
+            row.error = f"row {line} has {len(extra)} more field(s) than the header; quote answers that contain commas"
+        elif not qid:
+            row.error = f"row {line} has no question_id"
+        elif bank.get(qid) is None:
+            row.error = f"row {line}: unknown question '{qid}'"
+        else:  # an empty answer is graded too: it earns 0 with "There is no answer to mark."
+            row.question = bank.get(qid)
+        yield row
+
+
+def _criterion_columns(rows: list[BatchRow]) -> list[str]:
+    seen: dict[str, None] = {}
+    for row in rows:
+        if row.question:
+            for c in row.question.rubric:
+                seen[f"{row.question.id}:{c.id}"] = None
+    return list(seen)
+
+
+def grade_batch(source: Path, out: Path, bank: Bank, scorer, progress: Callable[[int], None] | None = None) -> BatchReport:
+    """Grade ``source`` into ``out``; returns how many rows were graded and what failed."""
+    columns, rows = read_answers(source, bank)
+    good = [r for r in rows if r.question and not r.error]
+    results: dict[int, object] = {}
+    for start in range(0, len(good), CHUNK):
+        chunk = good[start:start + CHUNK]
+        for row, result in zip(chunk, scorer.grade_many([(r.question, r.values["answer"]) for r in chunk])):
+            results[id(row)] = result
+        if progress:
+            progress(len(chunk))
+    criteria = _criterion_columns(good)
+    header = columns + [c for c in ("score", "max", "feedback", "error") if c not in columns] + criteria
+    _write_atomically(out, header, (_output_row(r, results.get(id(r))) for r in rows))
+    return BatchReport(len(good), tuple(r.error for r in rows if r.error), out)
+
+
+def _output_row(row: BatchRow, result) -> dict[str, str]:
+    values = dict(row.values)
+    if result is None:
+        values["error"] = row.error
+        return values
+    values.update(score=f"{result.score:g}", max=f"{result.max:g}", feedback=result.feedback, error="")
+    for c in result.criteria:
+        values[f"{row.question.id}:{c.id}"] = f"{c.awarded:g}"
+    return values
+
+
+def _write_atomically(out: Path, header: list[str], rows) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            writer = csv.DictWriter(stream, fieldnames=header, extrasaction="ignore")
+            writer.writeheader()
+            writer.writerows(rows)
+        os.replace(temp, out)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,124 @@
+"""Find rubric phrases in an answer, respecting word order loosely and polarity strictly.
+
+A phrase is compiled once to its content keys (stems of its meaningful words) and
+its polarity. It is found in an answer when all its keys stand within a short
+window of one sentence, in any order, and the answer's words there are negated
+exactly when the phrase's are: "not linearly separable" is found in "XOR isn't
+linearly separable" and not in "XOR is linearly separable".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from .lexicon import Lexicon
+from .text import STOPWORDS, Token, tokenize
+
+__all__ = ["Phrase", "Match", "Reading", "compile_phrase", "read"]
+
+WINDOW_SLACK = 3  # how many other words may stand between a phrase's words
+
+
+@dataclass(frozen=True)
+class Phrase:
+    text: str
+    keys: tuple[str, ...]
+    negated: bool
+
+
+@dataclass(frozen=True)
+class Match:
+    phrase: Phrase
+    positions: tuple[int, ...]
+    text: str  # the answer's own words, from the first matched to the last
+    sentence: int
+
+
+def _content(tokens: list[Token], lexicon: Lexicon) -> list[str]:
+    """Per token, its comparison key, or '' for filler words and negators."""
+    return ["" if t.is_negator or t.word in STOPWORDS else lexicon.key(t.word) for t in tokens]
+
+
+def compile_phrase(text: str, lexicon: Lexicon) -> Phrase | None:
+    """The phrase's keys and polarity; ``None`` if it has no meaningful word."""
+    tokens = tokenize(text)
+    keys = _content(tokens, lexicon)
+    unique = tuple(dict.fromkeys(k for k in keys if k))
+    if not unique:
+        return None
+    negated = any(t.negated for t, k in zip(tokens, keys) if k) or all(
+        not k or t.is_negator for t, k in zip(tokens, keys)) and any(t.is_negator for t in tokens)
+    return Phrase(text, unique, negated)
+
+
+class Reading:
+    """An answer analysed once, then searched for many phrases."""
+
+    def __init__(self, text: str, lexicon: Lexicon) -> None:
+        self.text = text
+        self.tokens = tokenize(text)
+        self.keys = _content(self.tokens, lexicon)
+        self.positions: dict[str, list[int]] = {}
+        for index, key in enumerate(self.keys):
+            if key:
+                self.positions.setdefault(key, []).append(index)
+
+    @property
+    def content_keys(self) -> list[str]:
+        return [k for k in self.keys if k]
+
+    @property
+    def sentence_count(self) -> int:
+        return len({t.sentence for t in self.tokens})
+
+    def find(self, phrase: Phrase, negated: bool | None = None) -> Match | None:
+        """The first place ``phrase`` stands with the wanted polarity (default: its own)."""
+        wanted = phrase.negated if negated is None else negated
+        for match in self._candidates(phrase):
+            polarity = any(self.tokens[i].negated for i in match.positions)
+            if polarity == wanted:
+                return match
+        return None
+
+    def _candidates(self, phrase: Phrase):
+        lists = [self.positions.get(key) for key in phrase.keys]
+        if not all(lists):
+            return
+        window = len(phrase.keys) + WINDOW_SLACK
+        anchor_index = min(range(len(lists)), key=lambda i: len(lists[i]))
+        for anchor in lists[anchor_index]:
+            sentence = self.tokens[anchor].sentence
+            chosen = []
+            for i, candidates in enumerate(lists):
+                if i == anchor_index:
+                    chosen.append(anchor)
+                    continue
+                near = [p for p in candidates if abs(p - anchor) <= window and self.tokens[p].sentence == sentence]
+                if not near:
+                    break
+                chosen.append(min(near, key=lambda p: (abs(p - anchor), p)))
+            else:
+                if max(chosen) - min(chosen) <= window:
+                    yield self._match(phrase, tuple(sorted(chosen)), sentence)
+
+    def _match(self, phrase: Phrase, positions: tuple[int, ...], sentence: int) -> Match:
+        start = positions[0]
+        # show the negation that gives a negated match its meaning: "no single line can separate"
+        for back in range(start - 1, max(start - 4, -1), -1):
+            if self.tokens[back].clause != self.tokens[start].clause:
+                break
+            if self.tokens[back].is_negator:
+                start = back
+                break
+        words = [t.word for t in self.tokens[start:positions[-1] + 1]]
+        return Match(phrase, positions, " ".join(words), sentence)
+
+    def share_of(self, keys: Collection[str]) -> float:
+        """The fraction of this answer's meaningful words that are in ``keys``."""
+        content = self.content_keys
+        return sum(1 for k in content if k in keys) / len(content) if content else 1.0
+
+
+def read(text: str, lexicon: Lexicon) -> Reading:
+    return Reading(text, lexicon)

@@ -1,0 +1,147 @@
+"""Turn free text into tokens that know their clause and their polarity.
+
+This is the scorer's reading of an answer. Words are lower-cased, contractions are
+opened (``can't`` -> ``can not``), compounds are joined (``non-linear``,
+``non linear`` and ``nonlinear`` all become ``nonlinear``) and British spellings
+folded (``regularisation`` -> ``regularization``). Each token records how many
+negations precede it in its clause: "XOR is *not* linearly separable" marks
+``linearly`` and ``separable`` as negated, while in "ReLU does not saturate, so
+gradients flow" the comma ends the negation before ``gradients``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+__all__ = ["Token", "tokenize", "NEGATORS", "STOPWORDS", "is_number"]
+
+NEGATORS = frozenset({
+    "not", "no", "never", "none", "neither", "nor", "without", "unable",
+    "impossible", "fail", "fails", "failed", "failing", "nothing", "nobody", "lack", "lacks",
+    "lacking", "nowhere",
+})
+# "without" is a preposition: it negates the few words after it ("without bias"),
+# not the rest of the clause ("without bias the boundary must pass through the origin").
+SHORT_SCOPE = {"without": 1}
+# "not only", "no matter" and friends do not negate what follows.
+NOT_NEGATING_NEXT = {"not": {"only", "just", "merely"}, "no": {"matter", "doubt"}}
+# Words that end a negation's reach: punctuation is handled separately.
+CLAUSE_WORDS = frozenset({
+    "but", "so", "because", "since", "while", "whereas", "although", "though", "however",
+    "which", "and", "therefore", "thus", "hence", "whereby", "instead", "unlike", "or",
+    "then", "if", "when", "whilst", "yet", "where", "that", "as", "who", "whose", "until", "unless",
+})
+STOPWORDS = frozenset("""
+a an the is are was were be been being am of by to in on at for with as it its this that these those
+can could will would should may might must do does did doing done has have had having there their
+they them we you i he she his her our your my me us just also very really quite which who whom whose
+what from into onto about than then so such some if when while because since thus hence therefore
+and or but however although though whereas yet where how why whether each every get gets got getting
+make makes made let lets same way ways like via per often usually basically actually simply any
+""".split())
+COMPOUND_PREFIXES = frozenset({"non", "multi", "mini", "sub", "hyper", "semi", "over", "under", "pre", "co", "un"})
+_PREFIX_HYPHEN = re.compile(r"\b(" + "|".join(sorted(COMPOUND_PREFIXES)) + r")-(?=[a-z])")
+CONTRACTIONS = (
+    (re.compile(r"\bcan['’]?t\b"), "can not"),
+    (re.compile(r"\bwon['’]?t\b"), "will not"),
+    (re.compile(r"\bcannot\b"), "can not"),
+    (re.compile(r"n['’]t\b"), " not"),
+)
+BRITISH_EXCEPTIONS = frozenset({
+    "otherwise", "precise", "concise", "exercise", "promise", "advise", "likewise", "compromise",
+    "surprise", "expertise", "noise", "raise", "premise", "franchise", "merchandise", "paradise",
+    "enterprise", "clockwise", "disguise", "increase", "decrease", "revise", "supervise",
+    "supervised", "unsupervised", "devise", "incise", "chastise", "excise", "despise",
+})
+_BRITISH = re.compile(r"^(\w{4,})is(e|es|ed|ing|ation|ations|er|ers)$")
+# Numbers (0.25, 1e-6, 10^9 pieces), words with digits (w1x1), or plain words.
+_WORD = re.compile(r"\d*\.\d+(?:e-?\d+)?|\d+(?:e-?\d+)?|[a-z][a-z0-9]*")
+# Sentence and clause punctuation; a dot between digits is a decimal point, not an end.
+_PUNCT = re.compile(r"(?<!\d)\.(?!\d)|[!?;:,()\[\]\n]|\.(?=\s|$)|(?<=[a-z])\.(?=\d)")
+_SENTENCE_END = frozenset({".", "!", "?", ";", "\n"})
+
+
+@dataclass(frozen=True)
+class Token:
+    """One word of an answer: its text, where it is, and whether it is negated."""
+
+    word: str  # normalised surface form (lower case, spelling folded)
+    sentence: int  # index of the sentence it stands in
+    clause: int  # index of the clause (negation does not cross clauses)
+    negated: bool  # an odd number of negations precede it in its clause
+    is_negator: bool = False
+
+
+def is_number(word: str) -> bool:
+    return bool(word) and (word[0].isdigit() or (word[0] == "." and len(word) > 1))
+
+
+def _normalise(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = text.replace("’", "'").replace("−", "-").replace("–", "-").replace("—", "-")
+    for pattern, replacement in CONTRACTIONS:
+        text = pattern.sub(replacement, text)
+    # prefixes join their word (non-linear -> nonlinear); other hyphens separate words
+    text = _PREFIX_HYPHEN.sub(r"\1", text)
+    return re.sub(r"(?<=[a-z])-(?=[a-z])", " ", text)
+
+
+def fold_spelling(word: str) -> str:
+    """British -ise/-isation spellings to -ize, leaving words like 'noise' alone."""
+    if word in BRITISH_EXCEPTIONS:
+        return word
+    match = _BRITISH.match(word)
+    return f"{match.group(1)}iz{match.group(2)}" if match else word
+
+
+def _raw_pieces(text: str) -> list[str]:
+    """Words and the punctuation that separates clauses, in order."""
+    pieces: list[str] = []
+    position = 0
+    for match in _PUNCT.finditer(text):
+        pieces.extend(_WORD.findall(text[position:match.start()]))
+        pieces.append(match.group(0) if match.group(0) in _SENTENCE_END else ",")
+        position = match.end()
+    pieces.extend(_WORD.findall(text[position:]))
+    return pieces
+
+
+def _join_compounds(pieces: list[str]) -> list[str]:
+    out: list[str] = []
+    for piece in pieces:
+        if out and out[-1] in COMPOUND_PREFIXES and piece[:1].isalpha() and len(piece) > 2:
+            out[-1] = out[-1] + piece
+        else:
+            out.append(piece)
+    return out
+
+
+def tokenize(text: str) -> list[Token]:
+    """Tokens of ``text`` with sentence, clause and negation recorded."""
+    pieces = _join_compounds(_raw_pieces(_normalise(text)))
+    tokens: list[Token] = []
+    sentence = clause = 0
+    negations = 0
+    short: list[int] = []  # remaining reach of each short-scope negator in force
+    for index, piece in enumerate(pieces):
+        if piece in _SENTENCE_END or piece == ",":
+            sentence += piece in _SENTENCE_END
+            clause += 1
+            negations, short = 0, []
+            continue
+        if piece in CLAUSE_WORDS:
+            clause += 1
+            negations, short = 0, []
+        word = fold_spelling(piece)
+        following = pieces[index + 1] if index + 1 < len(pieces) else ""
+        negator = word in NEGATORS and following not in NOT_NEGATING_NEXT.get(word, ())
+        tokens.append(Token(word, sentence, clause, (negations + len(short)) % 2 == 1, negator))
+        if word not in STOPWORDS and not negator:
+            short = [reach - 1 for reach in short if reach > 1]
+        if negator and word in SHORT_SCOPE:
+            short.append(SHORT_SCOPE[word])
+        elif negator:
+            negations += 1
+    return tokens
