@@ -50,13 +50,15 @@ def _bank_texts(questions: Iterable[Question]) -> list[str]:
 class Scorer:
     def __init__(self, questions: Bank | Sequence[Question]) -> None:
         self._questions = {q.id: q for q in questions}
+        self._readings: dict[str, Reading] = {}  # answers of the batch being graded
         texts = _bank_texts(self._questions.values())
         self.lexicon = Lexicon(texts)
         self.similarity = Similarity(texts, self._keys_of)
         self._compiled: dict[str, _Compiled] = {}
 
     def _keys_of(self, text: str) -> list[str]:
-        return Reading(text, self.lexicon).content_keys
+        reading = self._readings.get(text) or Reading(text, self.lexicon)
+        return reading.content_keys
 
     def _phrases(self, texts: Iterable[str], prompt_keys: frozenset[str] | None) -> tuple[Phrase, ...]:
         phrases = (compile_phrase(t, self.lexicon) for t in texts)
@@ -100,15 +102,28 @@ class Scorer:
         return self.grade_many([(question, answer)])[0]
 
     def grade_many(self, items: Sequence[tuple[Question, str]]) -> list[GradeResult]:
-        """Grade answers in bulk: the similarity vectors are computed in one pass."""
+        """Grade answers in bulk: each answer is read once, and similarities are
+        computed in one matrix product per question."""
+        if not items:
+            return []
         answers = [answer[:MAX_ANSWER_CHARS] for _, answer in items]
-        vectors = self.similarity.vectors(answers) if answers else None
-        return [self._grade(q, answers[i], vectors[i]) for i, (q, _) in enumerate(items)]
+        self._readings = {a: Reading(a, self.lexicon) for a in answers}
+        try:
+            vectors = self.similarity.vectors(answers)
+            by_question: dict[str, list[int]] = {}
+            for index, (question, _) in enumerate(items):
+                by_question.setdefault(question.id, []).append(index)
+            sims: dict[int, object] = {}
+            for indexes in by_question.values():
+                compiled = self.compiled(items[indexes[0]][0])
+                block = self.similarity.cosine(vectors[indexes], compiled.references)
+                sims.update(zip(indexes, block))
+            return [self._grade(q, self._readings[answers[i]], answers[i], sims[i]) for i, (q, _) in enumerate(items)]
+        finally:
+            self._readings = {}
 
-    def _grade(self, question: Question, answer: str, vector) -> GradeResult:
+    def _grade(self, question: Question, reading: Reading, answer: str, sims) -> GradeResult:
         compiled = self.compiled(question)
-        reading = Reading(answer, self.lexicon)
-        sims = self.similarity.cosine(vector, compiled.references)[0]
         results, useful = [], set()
         for index, criterion in enumerate(compiled.criteria):
             result, found = score_criterion(reading, criterion, float(sims[index]))

@@ -1,0 +1,64 @@
+"""Spaced repetition that understands partial credit, on top of FSRS.
+
+Students do not rate themselves: the marks decide. Full marks is *Good*; at
+least half the marks with no misconception is *Hard* (the card comes back
+sooner); less than half, a skip or any misconception is *Again*. FSRS (the
+scheduler Anki uses, from the ``fsrs`` package) then sets the next due time.
+Everything here is pure: the time is passed in and nothing is stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+from .store.records import ReviewCard
+
+__all__ = ["rating_for", "review", "retrievability", "RATING_NAMES"]
+
+AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
+RATING_NAMES = {AGAIN: "again", HARD: "hard", GOOD: "good", EASY: "easy"}
+
+
+def rating_for(score: float, max_score: float, criteria: Iterable[Mapping[str, Any]] = (),
+               skipped: bool = False) -> int:
+    """The FSRS rating (1-4) that an answer's marks deserve."""
+    if skipped or max_score <= 0:
+        return AGAIN
+    if any(c.get("misconception") for c in criteria):
+        return AGAIN
+    fraction = score / max_score
+    if fraction >= 1:
+        return GOOD
+    return HARD if fraction >= 0.5 else AGAIN
+
+
+def _scheduler():
+    from fsrs import Scheduler
+
+    # No fuzzing: the same history must give the same schedule on every machine.
+    return Scheduler(enable_fuzzing=False)
+
+
+def review(previous: ReviewCard | None, question_id: str, rating: int, now: datetime) -> ReviewCard:
+    """The card after one review at ``now``."""
+    from fsrs import Card, Rating
+
+    card = Card.from_dict(previous.card) if previous else Card(card_id=1)
+    card, _log = _scheduler().review_card(card, Rating(rating), now)
+    return ReviewCard(
+        question_id=question_id,
+        card=card.to_dict(),
+        due=card.due,
+        stability=card.stability,
+        reviews=(previous.reviews if previous else 0) + 1,
+        last_review=now,
+    )
+
+
+def retrievability(state: ReviewCard, now: datetime) -> float:
+    """The probability (0-1) that the student would recall this question now."""
+    from fsrs import Card
+
+    return float(_scheduler().get_card_retrievability(Card.from_dict(state.card), now))

@@ -1,0 +1,113 @@
+"""The tables. Only the store imports these; everything else sees plain records.
+
+Times are stored as UTC. Scores are floats in half-mark steps. A response keeps
+the question's content hash, the variant family and seed (for numeric items),
+the answer exactly as typed, and the per-criterion result as JSON, so it can be
+shown again, regraded, and aggregated in SQL for reports.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, Float, ForeignKey, Index, Integer, String, Text, TypeDecorator
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+__all__ = ["Base", "User", "QuizSession", "Response", "ReviewState", "Regrade", "UTCDateTime"]
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware UTC datetimes in, aware UTC datetimes out, on SQLite as on PostgreSQL."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store; pass an aware UTC time")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        return value.replace(tzinfo=timezone.utc) if value is not None else None
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class QuizSession(Base):
+    __tablename__ = "quiz_sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20), default="quiz")  # quiz | exam
+    mode: Mapped[str] = mapped_column(String(20))
+    seed: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200), default="")
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    plan: Mapped[list[Any]] = mapped_column(JSON, default=list)  # the items drawn, in order
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class Response(Base):
+    __tablename__ = "responses"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("quiz_sessions.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)  # index in the session's plan
+    question_id: Mapped[str] = mapped_column(String(40))
+    family: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    variant_seed: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    content_hash: Mapped[str] = mapped_column(String(40), default="")
+    answer: Mapped[str] = mapped_column(Text, default="")
+    score: Mapped[float] = mapped_column(Float)
+    max_score: Mapped[float] = mapped_column(Float)
+    criteria: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    feedback: Mapped[str] = mapped_column(Text, default="")
+    skipped: Mapped[bool] = mapped_column(default=False)
+    seconds: Mapped[float] = mapped_column(Float, default=0.0)
+    rating: Mapped[int | None] = mapped_column(Integer, nullable=True)  # FSRS rating given (added in 0002)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        Index("ix_responses_user_created", "user_id", "created_at"),
+        Index("ix_responses_session_position", "session_id", "position", unique=True),
+        Index("ix_responses_question", "question_id"),
+    )
+
+
+class ReviewState(Base):
+    """One user's spaced-repetition card for one question (an FSRS card as JSON)."""
+
+    __tablename__ = "review_states"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    question_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    card: Mapped[dict[str, Any]] = mapped_column(JSON)
+    due: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    stability: Mapped[float | None] = mapped_column(Float, nullable=True)
+    reviews: Mapped[int] = mapped_column(Integer, default=0)
+    last_review: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class Regrade(Base):
+    """A change of score made by ``quizzer regrade``: the old score stays on record."""
+
+    __tablename__ = "regrades"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"), index=True)
+    old_score: Mapped[float] = mapped_column(Float)
+    new_score: Mapped[float] = mapped_column(Float)
+    old_hash: Mapped[str] = mapped_column(String(40))
+    new_hash: Mapped[str] = mapped_column(String(40))
+    old_criteria: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    regraded_at: Mapped[datetime] = mapped_column(UTCDateTime)

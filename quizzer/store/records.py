@@ -1,0 +1,67 @@
+"""Plain values the store hands out and takes in; the ORM stays inside the store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+__all__ = ["SessionInfo", "NewResponse", "ResponseRecord", "ReviewCard"]
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    id: int
+    user: str
+    kind: str
+    mode: str
+    seed: int
+    title: str
+    settings: dict[str, Any]
+    plan: list[dict[str, Any]]
+    started_at: datetime
+    ended_at: datetime | None
+    answered: int = 0  # responses recorded so far
+
+    @property
+    def finished(self) -> bool:
+        return self.ended_at is not None
+
+
+@dataclass(frozen=True)
+class NewResponse:
+    """A graded answer, ready to be committed."""
+
+    position: int
+    question_id: str
+    content_hash: str
+    answer: str
+    score: float
+    max_score: float
+    criteria: list[dict[str, Any]] = field(default_factory=list)
+    feedback: str = ""
+    family: str | None = None
+    variant_seed: int | None = None
+    skipped: bool = False
+    seconds: float = 0.0
+    rating: int | None = None
+
+
+@dataclass(frozen=True)
+class ResponseRecord(NewResponse):
+    id: int = 0
+    session_id: int = 0
+    user: str = ""
+    created_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ReviewCard:
+    """A user's FSRS card for one question, as stored."""
+
+    question_id: str
+    card: dict[str, Any]
+    due: datetime
+    stability: float | None
+    reviews: int
+    last_review: datetime | None
