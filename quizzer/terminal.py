@@ -98,3 +98,91 @@ def render_grade(console: "Console", question: "Question", result) -> None:
     for line in result.feedback.splitlines():
         if line.startswith(("The answer", "A list", "Most of", "There is no")):
             console.print(f"  [yellow]![/yellow] {escape(line)}")
+
+
+def render_explanation(console: "Console", question: "Question") -> None:
+    from rich.markup import escape
+
+    for title, text in question.explanation.sections():
+        console.print(f"[bold]{title}[/bold]: {escape(text)}")
+    if question.explanation.connections:
+        console.print(f"See also: {', '.join(question.explanation.connections)}")
+
+
+def render_outcome(console: "Console", presented, outcome) -> None:
+    """Feedback right after an answer: marks, what earned them, the model answer."""
+    from rich.markup import escape
+
+    if outcome.skipped:
+        console.print("Skipped (0 marks).")
+    elif presented.numeric:
+        check = outcome.result
+        verdict = "[green]Correct[/green]" if outcome.full else (
+            "[yellow]Partly right[/yellow]" if outcome.score > 0 else "[red]Not right[/red]")
+        console.print(f"{verdict}: {outcome.score:g}/{outcome.max:g}. {escape(check.feedback)}")
+    else:
+        render_grade(console, presented.question, outcome.result)
+    if presented.numeric:
+        console.print(f"Answer: {escape(_format_answer(presented.variant.answer))}")
+        console.print("[bold]Worked solution[/bold]")
+        for step in presented.variant.solution:
+            console.print(f"  {escape(step)}")
+    else:
+        console.print(f"[bold]Model answer[/bold]: {escape(presented.question.model_answer)}")
+
+
+def _format_answer(value) -> str:
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_format_answer(v) for v in value) + "]"
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return str(value)
+
+
+def render_summary(console: "Console", run, show_feedback: bool) -> None:
+    """The end of a quiz: every item with its marks, and the total."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    responses = sorted(run.engine.store.responses(session_id=run.info.id), key=lambda r: r.position)
+    table = Table(title=f"Quiz #{run.info.id} ({run.info.mode})", box=None, header_style="bold")
+    for column in ("#", "question", "kind", "marks"):
+        table.add_column(column)
+    for r in responses:
+        kind = r.family or "short answer"
+        marks = "skipped" if r.skipped else f"{r.score:g}/{r.max_score:g}"
+        table.add_row(str(r.position + 1), r.question_id, kind, marks)
+    console.print()
+    console.print(table)
+    total, best = sum(r.score for r in responses), sum(r.max_score for r in responses)
+    share = f" ({total / best:.0%})" if best else ""
+    console.print(f"[bold]Total: {total:g}/{best:g}{share}[/bold]")
+    if show_feedback:
+        for r in responses:
+            if not r.skipped:
+                console.print(f"\n[bold]{r.position + 1}. {escape(r.question_id)}[/bold]\n{escape(r.feedback)}")
+
+
+def render_stats(console: "Console", summary) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    console.print(f"[bold]{escape(summary.user)}[/bold]: {summary.responses} answers in {summary.sessions} sessions")
+    if not summary.responses:
+        console.print("No answers yet. Start with `quizzer quiz`.")
+        return
+    for title, values in (("Module", summary.modules), ("Topic", summary.mastery)):
+        table = Table(box=None, header_style="bold")
+        table.add_column(title)
+        table.add_column("mastery", justify="right")
+        table.add_column("")
+        for name, value in values.items():
+            table.add_row(escape(name), f"{value:.0%}", "█" * round(value * 20))
+        console.print(table)
+    if summary.recent:
+        console.print("[bold]Recent sessions[/bold]")
+        for s in summary.recent:
+            state = "finished" if s["finished"] else "unfinished (quizzer quiz --resume)"
+            console.print(f"  #{s['id']} {s['started_at'][:16]} {s['mode']}: {s['answered']}/{s['items']} answered, {state}")
+    due = ", ".join(summary.due) if summary.due else "nothing"
+    console.print(f"[bold]Due for review:[/bold] {due}")

@@ -19,6 +19,9 @@ __all__ = ["main", "cli"]
 LAZY_COMMANDS = {
     "bank": "bank:bank",
     "grade": "grade:grade",
+    "quiz": "quiz:quiz",
+    "stats": "progress:stats",
+    "regrade": "progress:regrade",
 }
 
 

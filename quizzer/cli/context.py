@@ -13,6 +13,7 @@ from ..errors import NotFound
 if TYPE_CHECKING:
     from ..bank import Bank, Question
     from ..scoring import Scorer
+    from ..store import Store
 
 
 @dataclass
@@ -20,6 +21,7 @@ class AppContext:
     settings: Settings
     _bank: "Bank | None" = field(default=None, repr=False)
     _scorer: "Scorer | None" = field(default=None, repr=False)
+    _store: "Store | None" = field(default=None, repr=False)
 
     @classmethod
     def from_options(cls, db: str | None, bank: str | None) -> "AppContext":
@@ -38,9 +40,18 @@ class AppContext:
         """The scorer for the bank, built on first use (it imports scikit-learn)."""
         if self._scorer is None:
             from ..scoring import Scorer
+    from ..store import Store
 
             self._scorer = Scorer(self.bank())
         return self._scorer
+
+    def store(self) -> "Store":
+        """The progress store, opened (and migrated) on first use, closed with the command."""
+        if self._store is None:
+            from ..store import Store
+
+            self._store = click.get_current_context().with_resource(Store(self.settings.db_url))
+        return self._store
 
     def question(self, question_id: str) -> "Question":
         question = self.bank().get(question_id)

@@ -1,0 +1,57 @@
+"""``quizzer stats`` and ``quizzer regrade``: progress and re-marking."""
+
+from __future__ import annotations
+
+import click
+
+from .context import AppContext, pass_app
+from .output import console, echo_json
+from .quiz import default_user
+
+
+@click.command()
+@click.option("--user", default=default_user, show_default="your login name", help="Whose progress to show.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (a stable contract).")
+@pass_app
+def stats(app: AppContext, user: str, as_json: bool) -> None:
+    """Show mastery per module and topic, recent sessions and what is due."""
+    from ..quiz import utcnow
+    from ..summary import summarize
+    from ..terminal import render_stats
+
+    summary = summarize(app.bank(), app.store(), user, utcnow())
+    if as_json:
+        echo_json(summary.to_json())
+    else:
+        render_stats(console(), summary)
+
+
+@click.command()
+@click.option("--question", "question_id", metavar="Q7", help="Only answers to this question.")
+@click.option("--dry-run", is_flag=True, help="Show what would change; change nothing.")
+@pass_app
+def regrade(app: AppContext, question_id: str | None, dry_run: bool) -> None:
+    """Re-score stored answers with the current bank, keeping the old scores.
+
+    Run it after editing a rubric; try --dry-run first to see what would change.
+    """
+    from ..quiz import utcnow
+    from ..regrade import apply_regrade, plan_regrade
+
+    if question_id:
+        question_id = app.question(question_id).id
+    changes = plan_regrade(app.bank(), app.store(), app.scorer(), question_id)
+    moved = [c for c in changes if c.delta]
+    for change in moved:
+        r = change.response
+        click.echo(f"response {r.id} ({r.user}, {r.question_id}, {r.created_at:%Y-%m-%d}): "
+                   f"{r.score:g} -> {change.new_score:g} of {r.max_score:g}")
+    unchanged = len(changes) - len(moved)
+    summary = f"{len(moved)} score(s) change"
+    if unchanged:
+        summary += f"; {unchanged} answer(s) to an edited question keep their score"
+    if dry_run:
+        click.echo(f"Dry run: {summary}. Nothing was written.")
+        return
+    apply_regrade(app.store(), changes, utcnow())
+    click.echo(f"Regraded: {summary}. Old scores are kept in the history.")

@@ -1,0 +1,204 @@
+"""The quiz in a terminal: read answers, run commands, show feedback.
+
+Works the same whether a person types or answers are piped in (the tests pipe).
+A free-text answer may span several lines and ends with an empty line or
+end-of-input; a numeric answer is one line. At the start of an answer, these
+commands are understood: ``:skip``, ``:hint``, ``:edit`` (write the answer in
+$EDITOR), ``:quit`` (stop; the quiz can be resumed), ``:help``.
+Ctrl-C is ``:quit``: every answer already given is saved.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TextIO
+
+from rich.console import Console
+from rich.markup import escape
+
+from ..errors import AnswerError
+from .session import Outcome, Presented, QuizRun
+
+__all__ = ["TerminalQuiz", "COMMANDS"]
+
+COMMANDS = {
+    ":skip": "skip this question (it counts 0 and comes back for review)",
+    ":hint": "show a hint",
+    ":edit": "write the answer in your $EDITOR",
+    ":quit": "stop here; resume later with `quizzer quiz --resume`",
+    ":help": "show these commands",
+}
+
+
+class Quit(Exception):
+    """The student asked to stop."""
+
+
+@dataclass
+class Reader:
+    """Lines from a stream; ``None`` at end of input."""
+
+    stream: TextIO
+    interactive: bool
+    console: Console
+
+    def line(self, prompt: str) -> str | None:
+        if self.interactive:
+            self.console.print(prompt, end="")
+        raw = self.stream.readline()
+        if raw == "":
+            return None
+        return raw.rstrip("\r\n")
+
+
+class TerminalQuiz:
+    def __init__(self, run: QuizRun, console: Console, reader: Reader,
+                 editor: Callable[[str], str | None] | None = None) -> None:
+        self.run = run
+        self.console = console
+        self.reader = reader
+        self.editor = editor
+        self.feedback_now = run.mode != "exam"
+
+    # the loop ---------------------------------------------------------------
+    def play(self) -> bool:
+        """Ask every pending item; True when the quiz was completed."""
+        self._welcome()
+        try:
+            for position in self.run.pending():
+                if self._out_of_time():
+                    break
+                self._ask(self.run.present(position))
+        except (Quit, KeyboardInterrupt):
+            self.console.print(f"\nStopped. Every answer so far is saved; continue with "
+                               f"`quizzer quiz --resume --user {self.run.info.user}`.")
+            return False
+        self._close_out_of_time()
+        self.run.finish()
+        self._summary()
+        return True
+
+    def _welcome(self) -> None:
+        info, pending = self.run.info, len(self.run.pending())
+        done = len(self.run.items) - pending
+        verb = "Resuming" if done else "Starting"
+        timed = f", {self.run.minutes:g} minutes" if self.run.minutes else ""
+        self.console.print(f"[bold]{verb} {info.mode} quiz #{info.id}[/bold] for {escape(info.user)}: "
+                           f"{len(self.run.items)} items{timed}, seed {info.seed}. Type :help for commands.")
+
+    def _out_of_time(self) -> bool:
+        left = self.run.seconds_left()
+        return left is not None and left <= 0
+
+    def _close_out_of_time(self) -> None:
+        if self._out_of_time() and self.run.pending():
+            self.console.print("[bold red]Time is up.[/bold red] Unanswered items count 0.")
+            for position in self.run.pending():
+                self.run.skip(self.run.present(position))
+
+    def _ask(self, presented: Presented) -> None:
+        self._show(presented)
+        started = time.monotonic()
+        while True:
+            answer = self._read_answer(presented)
+            if answer is None:
+                outcome = self.run.skip(presented, time.monotonic() - started)
+                break
+            try:
+                outcome = self.run.submit(presented, answer, time.monotonic() - started)
+                break
+            except AnswerError as exc:
+                self.console.print(f"[yellow]Could not read your answer ({escape(exc.message)}). "
+                                   "Nothing was recorded; try again.[/yellow]")
+        if self.feedback_now:
+            self._feedback(presented, outcome)
+        else:
+            self.console.print("Answer saved.")
+
+    # input -------------------------------------------------------------------
+    def _read_answer(self, presented: Presented) -> str | None:
+        """The answer text, or None to skip. Raises Quit."""
+        while True:
+            first = self.reader.line("> ")
+            if first is None:
+                raise Quit
+            command = first.strip().lower()
+            if command in COMMANDS:
+                result = self._command(command, presented)
+                if result is not _AGAIN:
+                    return result
+                continue
+            if not first.strip():
+                continue
+            if presented.numeric:
+                return first.strip()
+            return self._rest_of_answer(first)
+
+    def _rest_of_answer(self, first: str) -> str:
+        lines = [first]
+        while True:
+            line = self.reader.line("… ")
+            if line is None or not line.strip():
+                return "\n".join(lines)
+            lines.append(line)
+
+    def _command(self, command: str, presented: Presented):
+        if command == ":quit":
+            raise Quit
+        if command == ":skip":
+            return None
+        if command == ":help":
+            for name, text in COMMANDS.items():
+                self.console.print(f"  {name:6} {text}")
+        elif command == ":hint":
+            self.console.print(f"[cyan]Hint:[/cyan] {escape(self._hint(presented))}")
+        elif command == ":edit":
+            edited = self.editor("") if self.editor else None
+            if edited and edited.strip():
+                return edited.strip()
+            self.console.print("No answer written in the editor.")
+        return _AGAIN
+
+    @staticmethod
+    def _hint(presented: Presented) -> str:
+        if presented.numeric and presented.variant.solution:
+            return presented.variant.solution[0]
+        explanation = presented.question.explanation
+        return explanation.analogy or explanation.key_idea or "Think about what the question's scenario shows."
+
+    # output ------------------------------------------------------------------
+    def _show(self, presented: Presented) -> None:
+        run = self.run
+        so_far = f" · score so far {run.score:g}/{run.max:g}" if run.max and self.feedback_now else ""
+        left = run.seconds_left()
+        clock = f" · {max(0, int(left // 60))} min left" if left is not None else ""
+        kind = "numeric" if presented.numeric else f"{presented.marks:g} marks"
+        self.console.print(f"\n[bold]Question {presented.number} of {presented.total}[/bold] · "
+                           f"{escape(presented.question.id)} {escape(presented.question.title)} · {kind}"
+                           f"{so_far}{clock}")
+        self.console.print(escape(presented.text))
+        if presented.numeric:
+            self.console.print("[dim]One line, e.g. 0.25, 1/4, 2.5e-3, sqrt(2/100) or [0.1, 0.2].[/dim]")
+        else:
+            self.console.print("[dim]Answer in a few sentences; finish with an empty line.[/dim]")
+
+    def _feedback(self, presented: Presented, outcome: Outcome) -> None:
+        from ..terminal import render_outcome
+
+        render_outcome(self.console, presented, outcome)
+        if self.reader.interactive and not outcome.skipped:
+            more = self.reader.line("Show the explanation? [y/N] ")
+            if more and more.strip().lower().startswith("y"):
+                from ..terminal import render_explanation
+
+                render_explanation(self.console, presented.question)
+
+    def _summary(self) -> None:
+        from ..terminal import render_summary
+
+        render_summary(self.console, self.run, show_feedback=not self.feedback_now)
+
+
+_AGAIN = object()

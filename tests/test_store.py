@@ -1,0 +1,147 @@
+"""The progress store, on a real SQLite file and a real PostgreSQL server."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect
+
+from quizzer.review import review
+from quizzer.store import NewResponse, Store
+from quizzer.store.migrate import HEAD, MIGRATIONS
+
+NOW = datetime(2026, 11, 24, 9, 30, tzinfo=timezone.utc)
+DATA = Path(__file__).parent / "data"
+
+
+def response(position=0, question="Q1", score=1.0, **extra) -> NewResponse:
+    return NewResponse(position=position, question_id=question, content_hash="hash", answer="an answer",
+                       score=score, max_score=2.0, criteria=[{"id": "c", "awarded": score}], feedback="fb", **extra)
+
+
+def test_a_new_database_gets_every_table(store):
+    tables = set(inspect(store.engine).get_table_names())
+    assert {"users", "quiz_sessions", "responses", "review_states", "regrades", "alembic_version"} <= tables
+
+
+def test_users_are_created_once(store):
+    first = store.user_id("amara", NOW)
+    assert store.user_id("amara", NOW) == first
+    assert store.user_id("bo", NOW) != first
+    assert store.users() == ["amara", "bo"]
+
+
+def test_a_session_and_its_responses_round_trip(store):
+    plan = [{"question_id": "Q1", "family": None, "seed": None}, {"question_id": "Q1", "family": "l1_step", "seed": 5}]
+    info = store.start_session("amara", kind="quiz", mode="practice", seed=42, plan=plan,
+                               settings={"count": 2}, now=NOW)
+    store.record(info.id, response(0), NOW)
+    store.record(info.id, response(1, score=0.5, family="l1_step", variant_seed=5, seconds=12.5), NOW + timedelta(minutes=1))
+    loaded = store.session(info.id)
+    assert loaded.plan == plan and loaded.seed == 42 and loaded.answered == 2 and not loaded.finished
+    records = store.responses(session_id=info.id)
+    assert [(r.position, r.score, r.family, r.variant_seed) for r in records] == [(0, 1.0, None, None), (1, 0.5, "l1_step", 5)]
+    assert records[1].created_at == NOW + timedelta(minutes=1)
+    assert records[1].created_at.tzinfo is not None
+    assert records[0].criteria == [{"id": "c", "awarded": 1.0}]
+
+
+def test_the_same_position_cannot_be_answered_twice(store):
+    info = store.start_session("amara", kind="quiz", mode="practice", seed=1, plan=[{}], settings={}, now=NOW)
+    store.record(info.id, response(0), NOW)
+    with pytest.raises(Exception):
+        store.record(info.id, response(0), NOW)
+    assert len(store.responses(session_id=info.id)) == 1
+
+
+def test_unfinished_session_is_found_until_finished(store):
+    info = store.start_session("amara", kind="quiz", mode="exam", seed=1, plan=[{}], settings={}, now=NOW)
+    assert store.unfinished_session("amara").id == info.id
+    assert store.unfinished_session("bo") is None
+    store.finish_session(info.id, NOW + timedelta(minutes=5))
+    assert store.unfinished_session("amara") is None
+    assert store.session(info.id).ended_at == NOW + timedelta(minutes=5)
+
+
+def test_review_cards_are_upserted_with_the_response(store):
+    info = store.start_session("amara", kind="quiz", mode="review", seed=1, plan=[{}, {}], settings={}, now=NOW)
+    card = review(None, "Q7", 1, NOW)
+    store.record(info.id, response(0, "Q7", 0.0), NOW, card)
+    later = review(card, "Q7", 3, NOW + timedelta(hours=1))
+    store.record(info.id, response(1, "Q7", 2.0), NOW + timedelta(hours=1), later)
+    [stored] = store.review_cards("amara").values()
+    assert stored.reviews == 2 and stored.due == later.due and stored.last_review == NOW + timedelta(hours=1)
+
+
+def test_regrade_keeps_the_old_score(store):
+    info = store.start_session("amara", kind="quiz", mode="practice", seed=1, plan=[{}], settings={}, now=NOW)
+    rid = store.record(info.id, response(0, score=1.0), NOW)
+    assert store.regrade([(rid, 1.5, [], "new feedback", "newhash")], NOW) == 1
+    [record] = store.responses(session_id=info.id)
+    assert (record.score, record.content_hash, record.feedback) == (1.5, "newhash", "new feedback")
+    assert store.regrade_history(rid) == [(1.0, 1.5, NOW)]
+
+
+def test_naive_times_are_refused(store):
+    with pytest.raises(Exception, match="naive datetime"):
+        store.user_id("amara", datetime(2026, 1, 1))
+
+
+def test_models_and_migrations_agree(store):
+    """An edited model without a migration would make this fail."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from quizzer.store.models import Base
+
+    with store.engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert diff == []
+
+
+def test_head_constant_matches_the_migration_scripts():
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    assert ScriptDirectory.from_config(config).get_current_head() == HEAD
+
+
+def test_a_database_made_by_the_first_schema_upgrades_without_loss(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    with sqlite3.connect(path) as connection:
+        connection.executescript((DATA / "schema-0001.sql").read_text())
+    with Store(f"sqlite:///{path}") as store:
+        assert store.users() == ["amara", "bo"]
+        records = store.responses(user="amara")
+        assert [(r.question_id, r.score, r.answer, r.seconds) for r in records] == [
+            ("Q1", 1.0, "XOR is not linearly separable.", 42.5), ("Q1", 1.0, "1", 10.0)]
+        assert records[0].rating is None and records[1].family == "perceptron_output"
+        assert store.unfinished_session("bo").mode == "exam"
+        info = store.session(1)
+        assert info.plan[1] == {"question_id": "Q1", "family": "perceptron_output", "seed": 7}
+        assert info.finished
+        store.record(2, response(0, "Q7", rating=3), NOW, review(None, "Q7", 3, NOW))
+        assert store.review_cards("bo")["Q7"].reviews == 1
+
+
+def test_an_unreachable_database_is_a_clear_error(tmp_path):
+    from quizzer.errors import QuizzerError
+
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(QuizzerError) as caught:
+        Store(f"sqlite:///{blocker}/sub/quizzer.sqlite3")
+    assert "quizzer.sqlite3" in str(caught.value) or "file" in str(caught.value)
+
+
+def test_sqlite_is_configured_for_concurrent_writers(tmp_path):
+    with Store(f"sqlite:///{tmp_path / 'q.sqlite3'}") as store:
+        with store.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 10_000
