@@ -40,7 +40,6 @@ class AppContext:
         """The scorer for the bank, built on first use (it imports scikit-learn)."""
         if self._scorer is None:
             from ..scoring import Scorer
-    from ..store import Store
 
             self._scorer = Scorer(self.bank())
         return self._scorer

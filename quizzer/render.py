@@ -1,0 +1,60 @@
+"""The Jinja environment for sheets and reports.
+
+Templates come from the shipped ``templates/`` folder; a teacher's own folder
+(``QUIZZER_TEMPLATES``) is searched first, so any template can be overridden by
+copying it there. Autoescaping is on for every template and undefined names are
+errors, so student text can never become markup and a typo in a template fails
+loudly instead of printing nothing.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from .config import resource_path
+
+__all__ = ["environment", "render"]
+
+
+def _marks(value: float) -> str:
+    return f"{value:g}"
+
+
+def _answer(value) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_answer(v) for v in value) + "]"
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return str(value)
+
+
+def _percent(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0%}"
+
+
+@lru_cache(maxsize=4)
+def environment(user_templates: str | None = None) -> Environment:
+    loaders = []
+    if user_templates:
+        loaders.append(FileSystemLoader(user_templates))
+    loaders.append(FileSystemLoader(str(resource_path("templates"))))
+    env = Environment(
+        loader=ChoiceLoader(loaders),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(marks=_marks, answer=_answer, percent=_percent)
+    return env
+
+
+def render(template: str, **context) -> str:
+    user = os.environ.get("QUIZZER_TEMPLATES")
+    return environment(str(Path(user).resolve()) if user else None).get_template(template).render(**context)

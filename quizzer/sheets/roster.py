@@ -1,0 +1,71 @@
+"""Read a class roster: ``student_id,name`` and any other columns, kept as given."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import QuizzerError
+
+__all__ = ["Student", "read_roster", "numbered_students"]
+
+
+@dataclass(frozen=True)
+class Student:
+    student_id: str
+    name: str
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def _text(path: Path) -> str:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise QuizzerError(f"Cannot read the roster {path}: {exc.strerror}.") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise QuizzerError(f"The roster {path} is not UTF-8 text (line {line}).",
+                           "save it as 'CSV UTF-8' and try again.") from None
+
+
+def read_roster(path: Path) -> list[Student]:
+    """Every student of ``path``; all problems are reported together, naming rows."""
+    reader = csv.DictReader(io.StringIO(_text(path), newline=""))
+    columns = [c.strip() for c in reader.fieldnames or []]
+    reader.fieldnames = columns
+    missing = [c for c in ("student_id", "name") if c not in columns]
+    if missing:
+        raise QuizzerError(f"The roster {path} has no column {', '.join(missing)} (found: {', '.join(columns) or 'none'}).",
+                           "the first line must be a header such as: student_id,name")
+    students, problems, seen = [], [], {}
+    for row in reader:
+        line = reader.line_num
+        if None in row:
+            problems.append(f"row {line}: more fields than the header has columns")
+            continue
+        sid = (row.get("student_id") or "").strip()
+        name = " ".join((row.get("name") or "").split())
+        if not sid:
+            problems.append(f"row {line}: empty student_id")
+        elif sid in seen:
+            problems.append(f"row {line}: student_id {sid!r} already used on row {seen[sid]}")
+        else:
+            seen[sid] = line
+            extra = {k: (v or "") for k, v in row.items() if k not in ("student_id", "name")}
+            students.append(Student(sid, name or sid, extra))
+    if problems:
+        raise QuizzerError(f"The roster {path} has {len(problems)} problem(s):\n  " + "\n  ".join(problems),
+                           "fix those rows; every student needs a unique student_id.")
+    if not students:
+        raise QuizzerError(f"The roster {path} lists no students.")
+    return students
+
+
+def numbered_students(count: int) -> list[Student]:
+    """Anonymous candidates S001..S0NN, for --count without a roster."""
+    width = max(3, len(str(count)))
+    return [Student(f"S{i:0{width}d}", f"Candidate {i}") for i in range(1, count + 1)]

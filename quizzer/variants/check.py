@@ -1,0 +1,158 @@
+"""Marking a typed answer against a variant: tolerance, partial credit, typical mistakes.
+
+Reading the text is :func:`quizzer.answers.parse_answer`'s job; an answer that
+cannot be read is reported as such (``error``), never marked wrong, so the
+student can type it again. A readable answer is compared element by element:
+
+- integers and yes/no exactly; numbers within the variant's tolerance, that is
+  ``|typed − answer| <= max(rel·|answer|, abs)``;
+- a vector or pair earns the fraction of its elements that are right (each variant
+  is worth ``MAX_MARK`` = 1 mark);
+- a wrong answer is compared with the family's typical mistakes: when every wrong
+  element is what the mistake predicts, the feedback names the mistake.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import AnswerError, NotFound
+from .family import Mistake, Tolerance, Variant
+
+__all__ = ["CheckResult", "check_answer", "mark", "matches", "format_answer", "MAX_MARK"]
+
+MAX_MARK = 1.0
+# Float mistakes of exactly-marked (integer) families, such as 234.375 updates, match within 1%.
+_MISTAKE_TOLERANCE = Tolerance(rel=0.01, abs=0.0)
+_SHOWN_WRONG = 3  # wrong elements spelled out in the feedback
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The verdict on one answer; ``error`` is set (and nothing marked) when it could not be read."""
+
+    correct: bool
+    score: float
+    max: float
+    expected: Any
+    parsed: Any
+    feedback: str
+    error: str | None = None
+    mistake: str | None = None  # the name of the recognised typical mistake
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``quizzer variant check --json`` contract."""
+        if self.error:
+            return {"correct": False, "error": self.error}
+        return {"correct": self.correct, "score": self.score, "max": self.max, "expected": self.expected,
+                "parsed": self.parsed, "feedback": self.feedback}
+
+
+def format_answer(value: Any, unit: str = "") -> str:
+    """An answer for feedback: up to 6 significant figures, lists in brackets."""
+    if isinstance(value, list):
+        return "[" + ", ".join(format_answer(v) for v in value) + "]"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    text = str(value) if isinstance(value, int) else f"{value:.6g}"
+    return f"{text}{unit}"
+
+
+def matches(typed: Any, expected: Any, tolerance: Tolerance) -> bool:
+    """Whether one typed value counts as ``expected``: exact for ints and bools, else within tolerance."""
+    if isinstance(expected, bool) or isinstance(typed, bool):
+        return typed is expected
+    if isinstance(expected, int):
+        return typed == expected
+    allowed = max(tolerance.rel * abs(expected), tolerance.abs)
+    return abs(typed - expected) <= allowed + 1e-12 * max(1.0, abs(expected))  # float noise at the edge
+
+
+def check_answer(variant: Variant, text: str) -> CheckResult:
+    """Read ``text`` and mark it against ``variant``; never raises for what a student types."""
+    from ..answers import parse_answer
+
+    expected = variant.answer
+    length = len(expected) if isinstance(expected, list) else None
+    try:
+        parsed = parse_answer(text, variant.answer_type, unit=variant.unit, length=length)
+    except AnswerError as exc:
+        message = f"Could not read your answer ({exc.message})."
+        if exc.hint:
+            message += f" {exc.hint[0].upper()}{exc.hint[1:]}."
+        return CheckResult(False, 0.0, MAX_MARK, expected, None, message, error=message)
+    return mark(variant, parsed)
+
+
+def mark(variant: Variant, parsed: Any) -> CheckResult:
+    """Mark an already-read answer: score, verdict, and feedback naming a typical mistake."""
+    expected = variant.answer
+    typed = parsed if isinstance(parsed, list) else [parsed]
+    wanted = expected if isinstance(expected, list) else [expected]
+    right = [matches(t, w, variant.tolerance) for t, w in zip(typed, wanted)]
+    score = round(MAX_MARK * sum(right) / len(right), 4)
+    if all(right):
+        return CheckResult(True, score, MAX_MARK, expected, parsed, _praise(expected, variant.unit))
+    mistake = _recognise(variant, typed, right) or _generic_mistake(variant, typed)
+    feedback = _wrong_feedback(variant, typed, right)
+    if mistake:
+        feedback += f" It looks like {mistake.message}"
+    return CheckResult(False, score, MAX_MARK, expected, parsed, feedback, mistake=mistake.name if mistake else None)
+
+
+def _praise(expected: Any, unit: str) -> str:
+    if isinstance(expected, list):
+        return f"Correct: all {len(expected)} numbers are right, {format_answer(expected)}."
+    return f"Correct: the answer is {format_answer(expected, unit)}."
+
+
+def _wrong_feedback(variant: Variant, typed: list, right: list[bool]) -> str:
+    expected, unit = variant.answer, variant.unit
+    if not isinstance(expected, list):
+        return f"Not right: the answer is {format_answer(expected, unit)}, you gave {format_answer(typed[0], unit)}."
+    wrong = [i for i, ok in enumerate(right) if not ok]
+    details = "; ".join(f"number {i + 1} should be {format_answer(expected[i])} (you gave {format_answer(typed[i])})"
+                        for i in wrong[:_SHOWN_WRONG])
+    more = f"; and {len(wrong) - _SHOWN_WRONG} more" if len(wrong) > _SHOWN_WRONG else ""
+    lead = "Partly right" if len(wrong) < len(right) else "Not right"
+    return (f"{lead}: {len(right) - len(wrong)} of {len(right)} numbers are right; {details}{more}. "
+            f"The answer is {format_answer(expected)}.")
+
+
+def _mistakes(variant: Variant) -> list[Mistake]:
+    from .registry import get_family
+
+    try:
+        return get_family(variant.family).mistakes(variant.params)
+    except NotFound:
+        return []
+
+
+def _recognise(variant: Variant, typed: list, right: list[bool]) -> Mistake | None:
+    """The first typical mistake that explains every wrong element (and is not the answer itself)."""
+    tolerance = variant.tolerance if (variant.tolerance.rel or variant.tolerance.abs) else _MISTAKE_TOLERANCE
+    for mistake in _mistakes(variant):
+        predicted = mistake.value if isinstance(mistake.value, list) else [mistake.value]
+        if len(predicted) != len(typed):
+            continue
+        if all(ok or matches(t, p, tolerance) for t, p, ok in zip(typed, predicted, right)):
+            return mistake
+    return None
+
+
+def _generic_mistake(variant: Variant, typed: list) -> Mistake | None:
+    """Slips any number can show: a lost sign, a factor of 100, rounding too early."""
+    expected = variant.answer
+    if isinstance(expected, (list, bool, int)) or not expected:
+        return None
+    value, tolerance = typed[0], variant.tolerance
+    if matches(-value, expected, tolerance):
+        return Mistake("sign", -expected, "the right size with the wrong sign.")
+    if matches(value / 100, expected, tolerance) or matches(value * 100, expected, tolerance):
+        return Mistake("factor-100", value, "a factor of 100 out: a percentage where a fraction is asked, or the reverse.")
+    close = Tolerance(rel=5 * tolerance.rel, abs=5 * tolerance.abs)
+    if matches(value, expected, close):
+        return Mistake("rounding", value, "rounding: close, but outside the tolerance; keep more digits "
+                       "(3 significant figures, or the decimals asked for) and round only at the end.")
+    return None
