@@ -55,7 +55,9 @@ def is_keyword_list(text: str, reading: Reading) -> bool:
         return False
     short = sum(1 for f in fragments if len(f.split()) <= 4)
     function_share = sum(1 for w in words if w in STOPWORDS) / len(words)
-    return short / len(fragments) >= 0.75 and function_share < 0.2
+    # Many bare terms in a row is a list even if a term ("He", "fan-in") looks like grammar.
+    terse = len(fragments) >= 6 and sum(1 for f in fragments if len(f.split()) <= 2) / len(fragments) >= 0.85
+    return terse or (short / len(fragments) >= 0.75 and function_share < 0.2)
 
 
 def check_length(reading: Reading, marks: float, useful_sentences: int) -> GuardVerdict | None:

@@ -30,7 +30,7 @@ NOT_NEGATING_NEXT = {"not": {"only", "just", "merely"}, "no": {"matter", "doubt"
 # Words that end a negation's reach: punctuation is handled separately.
 CLAUSE_WORDS = frozenset({
     "but", "so", "because", "since", "while", "whereas", "although", "though", "however",
-    "which", "and", "therefore", "thus", "hence", "whereby", "instead", "unlike", "or",
+    "which", "and", "therefore", "thus", "hence", "whereby", "instead", "unlike",
     "then", "if", "when", "whilst", "yet", "where", "that", "as", "who", "whose", "until", "unless",
 })
 STOPWORDS = frozenset("""
