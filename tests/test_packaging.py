@@ -62,8 +62,12 @@ def test_wheel_carries_bank_and_templates(tmp_path):
 @pytest.mark.slow
 def test_editable_install_uses_the_checkout(tmp_path):
     env_dir = tmp_path / "venv"
-    venv.create(env_dir, system_site_packages=True, with_pip=True)
+    venv.create(env_dir, with_pip=True)
     python = str(env_dir / "bin" / "python")
+    # see this environment's packages (hatchling, PyYAML, ...) without reinstalling them
+    site = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                          check=True, capture_output=True, text=True).stdout.strip()
+    Path(site, "quizzer-test-deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     pip("install", "--no-deps", "--no-build-isolation", "-e", str(REPO), python=python)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()

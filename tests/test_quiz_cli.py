@@ -14,6 +14,7 @@ import pexpect
 import pytest
 
 QUIZZER = str(Path(sys.executable).with_name("quizzer"))
+STYLE = r"(?:\x1b\[[0-9;]*m)*"  # a terminal gets bold text even with NO_COLOR
 ANSWER = "XOR is not linearly separable, since a perceptron only draws one straight line."
 
 
@@ -88,7 +89,7 @@ def test_a_whole_quiz_in_a_pseudo_terminal(env):
     child.expect("Hint:")
     child.sendline(ANSWER)
     child.sendline("")
-    child.expect("2/2 for Q1")
+    child.expect(f"2/2{STYLE} for Q1")
     child.expect(r"Show the explanation\? \[y/N\]")
     child.sendline("y")
     child.expect("Analogy")

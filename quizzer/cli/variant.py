@@ -55,22 +55,21 @@ def list_families(app: AppContext, question: str | None, as_json: bool) -> None:
 
 @variant.command("show")
 @click.argument("family")
-@click.option("--seed", type=click.IntRange(min=0), required=True, help="Which variant (the same seed, the same numbers).")
+@click.option("--seed", type=click.IntRange(min=0), required=True,
+              help="Which variant (the same seed gives the same numbers).")
 @click.option("--json", "as_json", is_flag=True, help="Print the variant, answer and worked solution as JSON.")
 def show(family: str, seed: int, as_json: bool) -> None:
     """Show the variant FAMILY --seed N: prompt, answer and worked solution."""
-    from ..variants.check import format_answer
+    from ..variants.check import describe_tolerance, format_answer
     from ..variants.export import variant_detail
 
     built = _variant(family, seed)
     if as_json:
         echo_json(variant_detail(built))
         return
-    tolerance = built.tolerance
     click.echo(f"{built.family} ({built.question_id}), seed {built.seed}\n")
     click.echo(built.prompt)
-    click.echo(f"\nAnswer: {format_answer(built.answer, built.unit)}  "
-               f"(tolerance: {tolerance.rel:g} relative, {tolerance.abs:g} absolute)")
+    click.echo(f"\nAnswer: {format_answer(built.answer, built.unit)}  ({describe_tolerance(built.tolerance)})")
     click.echo("Worked solution:")
     for number, step in enumerate(built.solution, start=1):
         click.echo(f"  {number}. {step}")

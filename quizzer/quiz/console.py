@@ -46,7 +46,7 @@ class Reader:
 
     def line(self, prompt: str) -> str | None:
         if self.interactive:
-            self.console.print(prompt, end="")
+            self.console.print(prompt, end="", markup=False, highlight=False)
         raw = self.stream.readline()
         if raw == "":
             return None

@@ -85,10 +85,13 @@ def question_weakness(question: Question, topic_mastery: Mapping[str, float],
 
 def order_questions(questions: list[Question], mode: str, rng, now: datetime,
                     cards: Mapping[str, ReviewCard], topic_mastery: Mapping[str, float],
-                    question_mastery: Mapping[str, float]) -> list[Question]:
+                    question_mastery: Mapping[str, float], keep_order: bool = False) -> list[Question]:
+    """``keep_order``: the student named the questions (--questions), so practice and
+    exam ask them in that order; review and weak still reorder by need."""
     if mode not in MODES:
         raise QuizzerError(f"Unknown mode {mode!r}; choose one of {', '.join(MODES)}.")
-    shuffled = [questions[i] for i in rng.permutation(len(questions))]
+    permutation = rng.permutation(len(questions))
+    shuffled = list(questions) if keep_order else [questions[i] for i in permutation]
     if mode == "review":
         def review_key(q: Question):
             card = cards.get(q.id)

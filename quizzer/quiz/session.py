@@ -93,10 +93,10 @@ class QuizEngine:
             cards = self.store.review_cards(options.user)
             question_m = question_mastery(self.store.responses(user=options.user))
             topic_m = group_mastery(self.bank, question_m)
-        ordered = order_questions(questions, options.mode, rng, self.now(), cards, topic_m, question_m)
+        ordered = order_questions(questions, options.mode, rng, self.now(), cards, topic_m, question_m,
+                                  keep_order=bool(options.questions))
         plan = make_plan(ordered, options.count, options.numeric, rng)
-        kind = "quiz"
-        info = self.store.start_session(options.user, kind=kind, mode=options.mode, seed=seed,
+        info = self.store.start_session(options.user, kind="quiz", mode=options.mode, seed=seed,
                                         plan=[i.to_json() for i in plan], settings=options.settings(),
                                         now=self.now())
         return QuizRun(self, info)

@@ -20,7 +20,7 @@ from typing import Any
 from ..errors import AnswerError, NotFound
 from .family import Mistake, Tolerance, Variant
 
-__all__ = ["CheckResult", "check_answer", "mark", "matches", "format_answer", "MAX_MARK"]
+__all__ = ["CheckResult", "check_answer", "mark", "matches", "format_answer", "describe_tolerance", "MAX_MARK"]
 
 MAX_MARK = 1.0
 # Float mistakes of exactly-marked (integer) families, such as 234.375 updates, match within 1%.
@@ -59,6 +59,16 @@ def format_answer(value: Any, unit: str = "") -> str:
     return f"{text}{unit}"
 
 
+def describe_tolerance(tolerance: Tolerance) -> str:
+    """The tolerance in words, for people: "exact", "within 1%", "within 0.0005"."""
+    parts = []
+    if tolerance.rel:
+        parts.append(f"{tolerance.rel * 100:g}%")
+    if tolerance.abs:
+        parts.append(f"{tolerance.abs:g}")
+    return f"within {' or '.join(parts)}" if parts else "exact"
+
+
 def matches(typed: Any, expected: Any, tolerance: Tolerance) -> bool:
     """Whether one typed value counts as ``expected``: exact for ints and bools, else within tolerance."""
     if isinstance(expected, bool) or isinstance(typed, bool):
@@ -66,7 +76,8 @@ def matches(typed: Any, expected: Any, tolerance: Tolerance) -> bool:
     if isinstance(expected, int):
         return typed == expected
     allowed = max(tolerance.rel * abs(expected), tolerance.abs)
-    return abs(typed - expected) <= allowed + 1e-12 * max(1.0, abs(expected))  # float noise at the edge
+    # A relative hair of slack so 1.01 counts at exactly 1% of 1.0 despite binary floats.
+    return abs(typed - expected) <= allowed * (1 + 1e-9) + 1e-15 * abs(expected)
 
 
 def check_answer(variant: Variant, text: str) -> CheckResult:
@@ -101,22 +112,22 @@ def mark(variant: Variant, parsed: Any) -> CheckResult:
     return CheckResult(False, score, MAX_MARK, expected, parsed, feedback, mistake=mistake.name if mistake else None)
 
 
+# Feedback never opens with a verdict ("Correct", "Not right"): callers print their own.
 def _praise(expected: Any, unit: str) -> str:
     if isinstance(expected, list):
-        return f"Correct: all {len(expected)} numbers are right, {format_answer(expected)}."
-    return f"Correct: the answer is {format_answer(expected, unit)}."
+        return f"All {len(expected)} numbers are right: {format_answer(expected)}."
+    return f"The answer is {format_answer(expected, unit)}."
 
 
 def _wrong_feedback(variant: Variant, typed: list, right: list[bool]) -> str:
     expected, unit = variant.answer, variant.unit
     if not isinstance(expected, list):
-        return f"Not right: the answer is {format_answer(expected, unit)}, you gave {format_answer(typed[0], unit)}."
+        return f"The answer is {format_answer(expected, unit)}; you gave {format_answer(typed[0], unit)}."
     wrong = [i for i, ok in enumerate(right) if not ok]
     details = "; ".join(f"number {i + 1} should be {format_answer(expected[i])} (you gave {format_answer(typed[i])})"
                         for i in wrong[:_SHOWN_WRONG])
     more = f"; and {len(wrong) - _SHOWN_WRONG} more" if len(wrong) > _SHOWN_WRONG else ""
-    lead = "Partly right" if len(wrong) < len(right) else "Not right"
-    return (f"{lead}: {len(right) - len(wrong)} of {len(right)} numbers are right; {details}{more}. "
+    return (f"{len(right) - len(wrong)} of {len(right)} numbers are right; {details}{more}. "
             f"The answer is {format_answer(expected)}.")
 
 
@@ -150,7 +161,8 @@ def _generic_mistake(variant: Variant, typed: list) -> Mistake | None:
     if matches(-value, expected, tolerance):
         return Mistake("sign", -expected, "the right size with the wrong sign.")
     if matches(value / 100, expected, tolerance) or matches(value * 100, expected, tolerance):
-        return Mistake("factor-100", value, "a factor of 100 out: a percentage where a fraction is asked, or the reverse.")
+        return Mistake("factor-100", value,
+                       "a factor of 100 out: a percentage where a fraction is asked, or the reverse.")
     close = Tolerance(rel=5 * tolerance.rel, abs=5 * tolerance.abs)
     if matches(value, expected, close):
         return Mistake("rounding", value, "rounding: close, but outside the tolerance; keep more digits "

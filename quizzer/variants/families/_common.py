@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 __all__ = [
-    "grid", "signed", "pick", "ints", "fmt", "fmt_list", "fmt_matrix", "num", "paren",
+    "grid", "signed", "pick", "ints", "fmt", "fmt_list", "fmt_sum", "fmt_matrix", "num", "paren",
     "clean", "clean_list", "sigmoid", "exact", "DECIMALS_4", "SIG_3", "sig3_prompt",
 ]
 
@@ -73,6 +73,14 @@ def fmt(value: Any) -> str:
 
 def fmt_list(values: Sequence) -> str:
     return "[" + ", ".join(fmt(v) for v in values) + "]"
+
+
+def fmt_sum(values: Sequence) -> str:
+    """A sum as a person writes it: ``3 − 2.2 + 1.2``, not ``3 + -2.2 + 1.2``."""
+    text = fmt(values[0])
+    for value in values[1:]:
+        text += f" − {fmt(-value)}" if value < 0 else f" + {fmt(value)}"
+    return text
 
 
 def fmt_matrix(rows: Sequence[Sequence]) -> str:

@@ -192,7 +192,7 @@ def _decay_mistakes(p) -> list[Mistake]:
 
 def _vanish_sample(rng) -> dict:
     while True:
-        factor, threshold = grid(rng, 0.1, 0.9, 2), pick(rng, (1e-2, 1e-3, 1e-4, 1e-5, 1e-6))
+        factor, threshold = grid(rng, 0.1, 0.9, 2), pick(rng, (1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8))
         ratio = math.log(threshold) / math.log(factor)
         if abs(ratio - round(ratio)) > 1e-6:  # no factor**n landing exactly on the threshold
             return {"factor": factor, "threshold": threshold}

@@ -119,7 +119,7 @@ def _variance_mistakes(p) -> list[Mistake]:
 # batch_memory (Q19) --------------------------------------------------------------------
 
 def _memory_sample(rng) -> dict:
-    return {"batch_size": pick(rng, BATCH_SIZES), "features": pick(rng, FEATURES),
+    return {"batch_size": 8 * ints(rng, 1, 64), "features": pick(rng, FEATURES),
             "bytes_per_value": pick(rng, (2, 4, 8))}
 
 

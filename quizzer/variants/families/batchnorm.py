@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from ..family import Family, Mistake, Tolerance
-from ._common import clean, clean_list, fmt, fmt_list, grid, ints, num, pick
+from ._common import clean, clean_list, fmt, fmt_list, fmt_sum, grid, ints, num, pick
 
 __all__ = ["FAMILIES"]
 
@@ -31,7 +31,7 @@ def _stats(x: list[float], ddof: int = 0) -> tuple[float, float]:
 def _stats_steps(x: list[float]) -> list[str]:
     mean, var = _stats(x)
     squares = " + ".join(f"({fmt(v)} − {num(mean)})²" for v in x)
-    return [f"Mean μ = ({' + '.join(fmt(v) for v in x)}) / {len(x)} = {num(mean)}",
+    return [f"Mean μ = ({fmt_sum(x)}) / {len(x)} = {num(mean)}",
             f"Variance σ² = [{squares}] / {len(x)} = {num(var)} (divide by n: the batch's own variance)"]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..family import Family, Mistake, Tolerance
-from ._common import DECIMALS_4, clean, clean_list, fmt, fmt_list, grid, ints, num, paren, pick, sig3_prompt
+from ._common import DECIMALS_4, clean, clean_list, fmt, fmt_list, fmt_sum, grid, ints, num, paren, pick, sig3_prompt
 
 __all__ = ["FAMILIES", "BIAS_VARIANCE"]
 
@@ -160,7 +160,8 @@ def _ratio_solution(p, answer) -> list[str]:
 def _ratio_mistakes(p) -> list[Mistake]:
     weights, biases = _counts(p["layers"])
     return [Mistake("weights-only", clean(weights / p["m"]), "only the weights were counted: add the biases."),
-            Mistake("inverted", clean(p["m"] / (weights + biases)), "examples per parameter: the ratio is upside down.")]
+            Mistake("inverted", clean(p["m"] / (weights + biases)),
+                    "examples per parameter: the ratio is upside down.")]
 
 
 # bias_variance (Q18) ----------------------------------------------------------------------
@@ -196,7 +197,7 @@ def _bv_solution(p, answer) -> list[str]:
     mean = sum(preds) / len(preds)
     return ["Bias is the mean prediction minus the truth; variance is the spread of the predictions around "
             "their own mean (divided by n).",
-            f"Mean prediction = ({' + '.join(fmt(v) for v in preds)}) / {len(preds)} = {num(mean)}",
+            f"Mean prediction = ({fmt_sum(preds)}) / {len(preds)} = {num(mean)}",
             f"Bias² = ({num(mean)} − {paren(p['true_value'])})² = {num(answer[0])}",
             f"Variance = mean of (prediction − {num(mean)})² = {num(answer[1])}",
             f"Answer: [{num(answer[0])}, {num(answer[1])}]"]

@@ -36,7 +36,8 @@ def _xavier_solve(p) -> float:
 
 def _xavier_solution(p, answer) -> list[str]:
     total = p["fan_in"] + p["fan_out"]
-    return ["Xavier keeps the variance 2/(fan_in + fan_out); U(−a, a) has variance a²/3, so a = √(6/(fan_in + fan_out)).",
+    return ["Xavier keeps the variance 2/(fan_in + fan_out); U(−a, a) has variance a²/3, "
+            "so a = √(6/(fan_in + fan_out)).",
             f"a = √(6 / ({p['fan_in']} + {p['fan_out']})) = √(6 / {total}) = √{num(6 / total)} = {num(answer)}"]
 
 
@@ -51,7 +52,7 @@ def _xavier_mistakes(p) -> list[Mistake]:
 # he_normal_std (Q20) --------------------------------------------------------------------
 
 def _he_sample(rng) -> dict:
-    return {"fan_in": _fan(rng)}
+    return {"fan_in": 4 * ints(rng, 4, 512)}  # 16 to 2048 in steps of 4
 
 
 def _he_prompt(p) -> str:
@@ -70,7 +71,8 @@ def _he_solution(p, answer) -> list[str]:
 
 def _he_mistakes(p) -> list[Mistake]:
     n = p["fan_in"]
-    return [Mistake("variance-not-std", clean(2 / n), "2/fan_in, the variance: the standard deviation is its square root."),
+    return [Mistake("variance-not-std", clean(2 / n),
+                    "2/fan_in, the variance: the standard deviation is its square root."),
             Mistake("lecun", clean(math.sqrt(1 / n)), "√(1/fan_in), LeCun initialisation: He uses 2 for ReLU.")]
 
 
@@ -98,14 +100,16 @@ def _growth_solution(p, answer) -> list[str]:
     factor = p["sigma_w"] * math.sqrt(p["n"])
     trend = "explodes" if factor > 1 else "vanishes"
     return ["The per-layer factors multiply: (sigma_w·√n)^L.",
-            f"sigma_w·√n = {fmt(p['sigma_w'])}·√{p['n']} = {fmt(p['sigma_w'])}·{num(math.sqrt(p['n']))} = {num(factor)}",
+            f"sigma_w·√n = {fmt(p['sigma_w'])}·√{p['n']} = {fmt(p['sigma_w'])}·{num(math.sqrt(p['n']))} "
+            f"= {num(factor)}",
             f"{num(factor)}^{p['L']} = {num(answer)}: the signal {trend}; initialisation aims for a factor of 1."]
 
 
 def _growth_mistakes(p) -> list[Mistake]:
     s, n, L = p["sigma_w"], p["n"], p["L"]
     return [Mistake("multiplied", clean(s * math.sqrt(n) * L), "a product with L: repeated factors give a power."),
-            Mistake("variance", clean((s * s * n) ** L), "the variance's growth: the standard deviation grows by sigma_w·√n."),
+            Mistake("variance", clean((s * s * n) ** L),
+                    "the variance's growth: the standard deviation grows by sigma_w·√n."),
             Mistake("no-sqrt", clean((s * n) ** L), "sigma_w·n without the square root: the factor uses √n.")]
 
 

@@ -7,7 +7,8 @@ import math
 import numpy as np
 
 from ..family import Family, Mistake, Tolerance
-from ._common import DECIMALS_4, clean, clean_list, fmt, fmt_list, grid, ints, num, pick, sig3_prompt, signed
+from ._common import (DECIMALS_4, clean, clean_list, fmt, fmt_list, grid, ints, num, paren, pick, sig3_prompt,
+                      signed)
 
 __all__ = ["FAMILIES_Q14_Q16", "FAMILIES_Q17", "momentum", "adam"]
 
@@ -222,7 +223,7 @@ def _norm_solve(p) -> list[float]:
 
 def _norm_solution(p, answer) -> list[str]:
     norm = math.sqrt(sum(g * g for g in p["grads"]))
-    squares = " + ".join(f"{fmt(g)}²" for g in p["grads"])
+    squares = " + ".join(f"{paren(g)}²" for g in p["grads"])
     clipped = norm > p["max_norm"]
     return ["Compute the norm of the whole gradient vector; scale it down only if it is too long.",
             f"‖g‖ = √({squares}) = {num(norm)}",
@@ -236,9 +237,11 @@ def _norm_mistakes(p) -> list[Mistake]:
     norm = float(np.linalg.norm(g))
     return [Mistake("clipped-by-value", clean_list(np.clip(g, -p["max_norm"], p["max_norm"])),
                     "each value was clipped on its own: global-norm clipping scales the whole vector."),
-            Mistake("inverted-scale", clean_list(g * norm / p["max_norm"]), "the gradients were scaled by ‖g‖/max_norm: use max_norm/‖g‖."),
+            Mistake("inverted-scale", clean_list(g * norm / p["max_norm"]),
+                    "the gradients were scaled by ‖g‖/max_norm: use max_norm/‖g‖."),
             Mistake("always-scaled", clean_list(g * p["max_norm"] / norm),
-                    "the gradients were scaled although their norm is within max_norm: short gradients are left unchanged.")]
+                    "the gradients were scaled although their norm is within max_norm: short gradients "
+                    "are left unchanged.")]
 
 
 # clip_by_value (Q17) -------------------------------------------------------------------
@@ -269,7 +272,8 @@ def _value_mistakes(p) -> list[Mistake]:
     g = np.asarray(p["grads"], dtype=float)
     norm = float(np.linalg.norm(g))
     scaled = g * p["c"] / norm if norm > p["c"] else g
-    return [Mistake("upper-only", clean_list(np.minimum(g, p["c"])), "only the top was clipped: also raise values below −c."),
+    return [Mistake("upper-only", clean_list(np.minimum(g, p["c"])),
+                    "only the top was clipped: also raise values below −c."),
             Mistake("global-norm", clean_list(scaled), "the whole vector was rescaled: clip each value on its own.")]
 
 

@@ -146,8 +146,10 @@ def _zero_solution(p, answer) -> list[str]:
 
 def _zero_mistakes(p) -> list[Mistake]:
     answer = _zero_solve(p)
-    return [Mistake("rounded-down", answer - 1, f"it was rounded down: after {answer - 1} steps the weight is not yet 0."),
-            Mistake("not-rounded", clean(_zero_ratio(p)), "the ratio was not rounded up: the number of steps is a whole number.")]
+    return [Mistake("rounded-down", answer - 1,
+                    f"it was rounded down: after {answer - 1} steps the weight is not yet 0."),
+            Mistake("not-rounded", clean(_zero_ratio(p)),
+                    "the ratio was not rounded up: the number of steps is a whole number.")]
 
 
 FAMILIES = [

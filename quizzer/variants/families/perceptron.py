@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..family import Family, Mistake, Tolerance
-from ._common import DECIMALS_4, clean, clean_list, fmt, fmt_list, grid, ints, num, paren, pick, sig3_prompt, signed
+from ._common import DECIMALS_4, clean, clean_list, fmt, fmt_list, fmt_sum, grid, ints, num, paren, pick, sig3_prompt
 
 __all__ = ["FAMILIES"]
 
@@ -127,7 +127,7 @@ def _average_solve(p) -> float:
 def _average_solution(p, answer) -> list[str]:
     total = sum(p["losses"])
     return ["The batch loss is the mean: add the losses and divide by how many there are.",
-            f"Sum = {' + '.join(fmt(v) for v in p['losses'])} = {num(total, 6)}",
+            f"Sum = {fmt_sum(p['losses'])} = {num(total, 6)}",
             f"Mean = {num(total, 6)} / {len(p['losses'])} = {num(answer)}"]
 
 
@@ -162,7 +162,7 @@ def _gradient_solve(p) -> float:
 def _gradient_solution(p, answer) -> list[str]:
     mean = sum(p["grads"]) / len(p["grads"])
     return ["The gradient of an averaged loss is the average of the per-example gradients; step against it.",
-            f"Mean gradient = ({' + '.join(fmt(g) for g in p['grads'])}) / {len(p['grads'])} = {num(mean)}",
+            f"Mean gradient = ({fmt_sum(p['grads'])}) / {len(p['grads'])} = {num(mean)}",
             f"w ← w − lr·mean = {fmt(p['w'])} − {fmt(p['lr'])}·{paren(num(mean))} = {num(answer)}"]
 
 

@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from ..family import Family, Mistake, Tolerance
-from ._common import DECIMALS_4, clean, clean_list, fmt, fmt_list, grid, ints, num, pick, signed
+from ._common import clean, clean_list, fmt, fmt_list, grid, ints, num, pick
 
 __all__ = ["FAMILIES"]
 
@@ -56,7 +56,8 @@ def _dropout_mistakes(p) -> list[Mistake]:
             Mistake("times-keep", _dropout_with(p, 1.0 - p["p"]),
                     "the kept units were multiplied by 1 − p: that is test-time scaling in classic dropout; "
                     "inverted dropout divides by 1 − p during training."),
-            Mistake("divided-by-p", _dropout_with(p, 1.0 / p["p"]), "a division by p: divide by the keep probability 1 − p.")]
+            Mistake("divided-by-p", _dropout_with(p, 1.0 / p["p"]),
+                    "a division by p: divide by the keep probability 1 − p.")]
 
 
 # dropout_keep_count (Q11) ---------------------------------------------------------------
@@ -171,7 +172,8 @@ def _patience_mistakes(p) -> list[Mistake]:
     best, patience = p["best_epoch"], p["patience"]
     return [Mistake("off-by-one-early", best + patience - 1,
                     "one epoch early: the best epoch itself is not an epoch without improvement."),
-            Mistake("off-by-one-late", best + patience + 1, "one epoch late: stop as soon as the count hits the patience."),
+            Mistake("off-by-one-late", best + patience + 1,
+                    "one epoch late: stop as soon as the count hits the patience."),
             Mistake("best-epoch", best, "the best epoch: that is what is restored, not when training stops.")]
 
 
