@@ -57,7 +57,7 @@ def _answer(text: str | None, file: Path | None) -> str:
             raise click.ClickException(f"{file} is not UTF-8 text; save it as UTF-8 and try again.") from None
     if sys.stdin.isatty():
         click.echo("Type the answer; end with Ctrl-D on an empty line.", err=True)
-    return click.get_text_stream("stdin").read()
+    return sys.stdin.read()
 
 
 def _single(app: AppContext, question_id: str, answer: str, as_json: bool) -> None:

@@ -55,5 +55,5 @@ def quiz(app: AppContext, user: str, mode: str, count: int, module: int | None, 
                                        questions=ids, numeric=numeric, seed=seed, minutes=minutes))
     console = make_console()
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
-    reader = Reader(click.get_text_stream("stdin"), interactive, console)
+    reader = Reader(sys.stdin, interactive, console)
     TerminalQuiz(run, console, reader, editor=lambda text: click.edit(text)).play()
