@@ -1,0 +1,74 @@
+"""``quizzer stats`` and ``quizzer regrade`` on real answers in a real database."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+import yaml
+
+from quizzer.cli import cli
+
+from .conftest import SHIPPED_BANK
+
+ANSWER = "XOR is not linearly separable, since a perceptron only draws one straight line."
+
+
+@pytest.fixture
+def db(tmp_path):
+    return f"sqlite:///{tmp_path / 'progress.sqlite3'}"
+
+
+def answer_quiz(runner, db, *args, stdin):
+    result = runner.invoke(cli, ["--db", db, "quiz", "--user", "amara", "--no-numeric", *args], input=stdin)
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def test_stats_json_contract(runner, db, shipped_bank):
+    answer_quiz(runner, db, "--questions", "Q1,Q7", "--seed", "1", stdin=f"{ANSWER}\n\n:skip\n")
+    data = json.loads(runner.invoke(cli, ["--db", db, "stats", "--user", "amara", "--json"]).output)
+    assert data["user"] == "amara" and data["responses"] == 2 and data["sessions"] == 1
+    assert set(data["mastery"]) == set(shipped_bank.topics) & {t for q in shipped_bank for t in q.topics}
+    assert data["mastery"]["linear-separability"] > 0
+    assert data["mastery"]["dropout"] == 0
+    assert data["questions"]["Q1"]["best"] == 1.0 and data["questions"]["Q7"]["latest"] == 0.0
+    assert isinstance(data["due"], list)
+
+
+def test_stats_for_people(runner, db, shipped_bank):
+    empty = runner.invoke(cli, ["--db", db, "stats", "--user", "nobody"])
+    assert "No answers yet" in empty.output
+    answer_quiz(runner, db, "--questions", "Q1", "--seed", "1", stdin=f"{ANSWER}\n\n")
+    text = runner.invoke(cli, ["--db", db, "stats", "--user", "amara"]).output
+    assert "module 1" in text and "linear-separability" in text and "Due for review" in text
+
+
+def test_regrade_after_a_rubric_edit(runner, db, shipped_bank, tmp_path):
+    answer_quiz(runner, db, "--questions", "Q1", "--seed", "1", stdin="A single straight line is all it can draw.\n\n")
+    bank = tmp_path / "bank"
+    shutil.copytree(SHIPPED_BANK, bank)
+    q1_file = bank / "module1" / "q1.yaml"
+    q1 = yaml.safe_load(q1_file.read_text())
+    q1["rubric"][0]["concepts"] = [["hyperplane"]]  # the teacher no longer accepts "straight line"
+    q1_file.write_text(yaml.safe_dump(q1, sort_keys=False))
+
+    dry = runner.invoke(cli, ["--db", db, "--bank", str(bank), "regrade", "--question", "Q1", "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert "1 -> 0 of 2" in dry.output and "Nothing was written" in dry.output
+    before = json.loads(runner.invoke(cli, ["--db", db, "stats", "--user", "amara", "--json"]).output)
+    assert before["questions"]["Q1"]["latest"] == 0.5
+
+    applied = runner.invoke(cli, ["--db", db, "--bank", str(bank), "regrade"])
+    assert applied.exit_code == 0 and "Old scores are kept" in applied.output
+    after = json.loads(runner.invoke(cli, ["--db", db, "stats", "--user", "amara", "--json"]).output)
+    assert after["questions"]["Q1"]["latest"] == 0.0
+    from quizzer.store import Store
+
+    with Store(db) as store:
+        [response] = store.responses(user="amara")
+        assert store.regrade_history(response.id)[0][:2] == (1.0, 0.0)
+        assert response.content_hash != shipped_bank.get("Q1").content_hash
+    again = runner.invoke(cli, ["--db", db, "--bank", str(bank), "regrade", "--dry-run"])
+    assert "0 score(s) change" in again.output
