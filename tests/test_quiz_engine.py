@@ -39,7 +39,9 @@ def scorer(shipped_bank):
 
 @pytest.fixture
 def engine(shipped_bank, store, clock, scorer):
-    return QuizEngine(shipped_bank, store, now=clock, scorer_factory=lambda: scorer)
+    quiz_engine = QuizEngine(shipped_bank, store, now=clock, scorer_factory=lambda: scorer)
+    yield quiz_engine
+    quiz_engine.close()  # before the store closes: a session may still be being written
 
 
 def test_the_same_seed_gives_the_same_quiz(engine):

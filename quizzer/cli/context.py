@@ -52,6 +52,21 @@ class AppContext:
             self._store = click.get_current_context().with_resource(Store(self.settings.db_url))
         return self._store
 
+    def store_opener(self):
+        """A function that opens the store later, possibly on another thread; the
+        store is still closed with the command."""
+        ctx = click.get_current_context()
+
+        def open_store() -> "Store":
+            from ..store import Store
+
+            if self._store is None:
+                self._store = Store(self.settings.db_url)
+                ctx.call_on_close(self._store.close)
+            return self._store
+
+        return open_store
+
     def question(self, question_id: str) -> "Question":
         question = self.bank().get(question_id)
         if question is None:

@@ -44,7 +44,7 @@ def quiz(app: AppContext, user: str, mode: str, count: int, module: int | None, 
     from ..quiz.console import Reader, TerminalQuiz
     from .output import console as make_console
 
-    engine = QuizEngine(app.bank(), app.store(), scorer_factory=app.scorer)
+    engine = QuizEngine(app.bank(), app.store_opener() if not resume else app.store(), scorer_factory=app.scorer)
     if resume:
         run = engine.resume(user)
     else:
@@ -56,4 +56,7 @@ def quiz(app: AppContext, user: str, mode: str, count: int, module: int | None, 
     console = make_console()
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
     reader = Reader(sys.stdin, interactive, console)
-    TerminalQuiz(run, console, reader, editor=lambda text: click.edit(text)).play()
+    try:
+        TerminalQuiz(run, console, reader, editor=lambda text: click.edit(text)).play()
+    finally:
+        engine.close()

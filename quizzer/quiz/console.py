@@ -67,13 +67,16 @@ class TerminalQuiz:
         """Ask every pending item; True when the quiz was completed."""
         self._welcome()
         try:
-            for position in self.run.pending():
+            for index, position in enumerate(self.run.pending()):
                 if self._out_of_time():
                     break
-                self._ask(self.run.present(position))
+                presented = self.run.present(position)
+                if index == 0:
+                    self.run.engine.warm_up()
+                self._ask(presented)
         except (Quit, KeyboardInterrupt):
             self.console.print(f"\nStopped. Every answer so far is saved; continue with "
-                               f"`quizzer quiz --resume --user {self.run.info.user}`.")
+                               f"`quizzer quiz --resume --user {self.run.user}`.")
             return False
         self._close_out_of_time()
         self.run.finish()
@@ -81,12 +84,11 @@ class TerminalQuiz:
         return True
 
     def _welcome(self) -> None:
-        info, pending = self.run.info, len(self.run.pending())
-        done = len(self.run.items) - pending
-        verb = "Resuming" if done else "Starting"
-        timed = f", {self.run.minutes:g} minutes" if self.run.minutes else ""
-        self.console.print(f"[bold]{verb} {info.mode} quiz #{info.id}[/bold] for {escape(info.user)}: "
-                           f"{len(self.run.items)} items{timed}, seed {info.seed}. Type :help for commands.")
+        run = self.run
+        timed = f", {run.minutes:g} minutes" if run.minutes else ""
+        what = f"Resuming {run.mode} quiz #{run.info.id}" if run.resumed else f"Starting a {run.mode} quiz"
+        self.console.print(f"[bold]{what}[/bold] for {escape(run.user)}: "
+                           f"{len(run.items)} items{timed}, seed {run.seed}. Type :help for commands.")
 
     def _out_of_time(self) -> bool:
         left = self.run.seconds_left()

@@ -10,16 +10,21 @@ the answer regraded, exactly.
 from __future__ import annotations
 
 import secrets
+import threading
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..store import Store
 
 from ..bank import Bank, Question
 from ..errors import NotFound
 from ..progress import group_mastery, question_mastery
 from ..review import rating_for, review
-from ..store import NewResponse, SessionInfo, Store
+from ..store import NewResponse, SessionInfo
 from .plan import Item, QuizOptions, make_plan, order_questions, select_questions
 
 __all__ = ["QuizEngine", "QuizRun", "Presented", "Outcome", "utcnow"]
@@ -62,25 +67,50 @@ class Outcome:
 
 
 class QuizEngine:
-    """Starts and resumes quizzes over one bank and one store."""
+    """Starts and resumes quizzes over one bank and one store.
 
-    def __init__(self, bank: Bank, store: Store, now: Callable[[], datetime] = utcnow,
+    ``store`` may be a function that opens it: a practice or exam quiz then shows
+    its first question at once, while the store is opened (and the session
+    written) on a background thread; the scorer is warmed up the same way while
+    the student reads. Nothing is graded before both are ready.
+    """
+
+    def __init__(self, bank: Bank, store: "Store | Callable[[], Store]", now: Callable[[], datetime] = utcnow,
                  scorer_factory: Callable[[], Any] | None = None) -> None:
         self.bank = bank
-        self.store = store
+        opened = hasattr(store, "record")  # a Store, or a function that opens one
+        self._store_factory = None if opened else store
+        self._store = None if self._store_factory else store
         self.now = now
         self._scorer_factory = scorer_factory
         self._scorer = None
+        self._lock = threading.Lock()
+        self._background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="quizzer-start")
+
+    @property
+    def store(self) -> "Store":
+        with self._lock:
+            if self._store is None:
+                self._store = self._store_factory()
+            return self._store
 
     def scorer(self):
-        if self._scorer is None:
-            if self._scorer_factory is None:
-                from ..scoring import Scorer
+        with self._lock:
+            if self._scorer is None:
+                if self._scorer_factory is None:
+                    from ..scoring import Scorer
 
-                self._scorer = Scorer(self.bank)
-            else:
-                self._scorer = self._scorer_factory()
-        return self._scorer
+                    self._scorer = Scorer(self.bank)
+                else:
+                    self._scorer = self._scorer_factory()
+            return self._scorer
+
+    def warm_up(self) -> None:
+        """Build the scorer in the background while the student reads."""
+        self._background.submit(self.scorer)
+
+    def close(self) -> None:
+        self._background.shutdown(wait=True, cancel_futures=True)
 
     def start(self, options: QuizOptions) -> "QuizRun":
         import numpy as np
@@ -96,10 +126,15 @@ class QuizEngine:
         ordered = order_questions(questions, options.mode, rng, self.now(), cards, topic_m, question_m,
                                   keep_order=bool(options.questions))
         plan = make_plan(ordered, options.count, options.numeric, rng)
-        info = self.store.start_session(options.user, kind="quiz", mode=options.mode, seed=seed,
-                                        plan=[i.to_json() for i in plan], settings=options.settings(),
-                                        now=self.now())
-        return QuizRun(self, info)
+        started_at = self.now()
+
+        def begin() -> SessionInfo:
+            return self.store.start_session(options.user, kind="quiz", mode=options.mode, seed=seed,
+                                            plan=[i.to_json() for i in plan], settings=options.settings(),
+                                            now=started_at)
+
+        return QuizRun(self, self._background.submit(begin), plan=plan, user=options.user, mode=options.mode,
+                       seed=seed, settings=options.settings(), started_at=started_at)
 
     def resume(self, user: str) -> "QuizRun":
         info = self.store.unfinished_session(user)
@@ -109,24 +144,41 @@ class QuizEngine:
 
 
 class QuizRun:
-    """One session in progress."""
+    """One session in progress; a new one may still be being written (``starting``)."""
 
-    def __init__(self, engine: QuizEngine, info: SessionInfo) -> None:
+    def __init__(self, engine: QuizEngine, info: SessionInfo | Future, *, plan: list[Item] | None = None,
+                 user: str = "", mode: str = "", seed: int = 0, settings: dict | None = None,
+                 started_at: datetime | None = None) -> None:
         self.engine = engine
-        self.info = info
+        if isinstance(info, Future):
+            self._starting, self._info = info, None
+            self.items, self.user, self.mode, self.seed = list(plan or []), user, mode, seed
+            self.settings, self.started_at = dict(settings or {}), started_at
+            self.answered, self.score, self.max = set(), 0.0, 0.0
+            return
+        self._starting, self._info = None, info
         self.items = [Item.from_json(i) for i in info.plan]
+        self.user, self.mode, self.seed, self.settings = info.user, info.mode, info.seed, dict(info.settings)
+        self.started_at = info.started_at
         done = engine.store.responses(session_id=info.id)
         self.answered = {r.position for r in done}
         self.score = sum(r.score for r in done)
         self.max = sum(r.max_score for r in done)
 
     @property
-    def minutes(self) -> float | None:
-        return self.info.settings.get("minutes")
+    def info(self) -> SessionInfo:
+        """The stored session (waits for a new one to be written)."""
+        if self._info is None:
+            self._info = self._starting.result()
+        return self._info
 
     @property
-    def mode(self) -> str:
-        return self.info.mode
+    def resumed(self) -> bool:
+        return self._starting is None
+
+    @property
+    def minutes(self) -> float | None:
+        return self.settings.get("minutes")
 
     def pending(self) -> list[int]:
         return [p for p in range(len(self.items)) if p not in self.answered]
@@ -134,7 +186,7 @@ class QuizRun:
     def seconds_left(self) -> float | None:
         if not self.minutes:
             return None
-        elapsed = (self.engine.now() - self.info.started_at).total_seconds()
+        elapsed = (self.engine.now() - self.started_at).total_seconds()
         return self.minutes * 60 - elapsed
 
     def present(self, position: int) -> Presented:
@@ -183,9 +235,10 @@ class QuizRun:
         engine, item = self.engine, presented.item
         now = engine.now()
         rating = rating_for(outcome.score, outcome.max, outcome.criteria, outcome.skipped)
-        previous = engine.store.review_cards(self.info.user).get(item.question_id)
+        previous = engine.store.review_cards(self.user).get(item.question_id)
         card = review(previous, item.question_id, rating, now)
-        engine.store.record(self.info.id, NewResponse(
+        session_id = self.info.id
+        engine.store.record(session_id, NewResponse(
             position=presented.position, question_id=item.question_id,
             content_hash=presented.question.content_hash, answer=text, score=outcome.score,
             max_score=outcome.max, criteria=outcome.criteria, feedback=outcome.feedback,
@@ -197,5 +250,5 @@ class QuizRun:
 
     def finish(self) -> SessionInfo:
         self.engine.store.finish_session(self.info.id, self.engine.now())
-        self.info = self.engine.store.session(self.info.id)
-        return self.info
+        self._info = self.engine.store.session(self.info.id)
+        return self._info

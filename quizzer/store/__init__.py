@@ -1,6 +1,17 @@
-"""The progress store: SQLAlchemy over SQLite (default) or PostgreSQL."""
+"""The progress store: SQLAlchemy over SQLite (default) or PostgreSQL.
+
+``Store`` is imported on first use: the plain records are needed by code (quiz
+planning, scheduling) that must not pay for importing SQLAlchemy.
+"""
 
 from .records import NewResponse, ResponseRecord, ReviewCard, SessionInfo
-from .store import Store
 
 __all__ = ["Store", "SessionInfo", "NewResponse", "ResponseRecord", "ReviewCard"]
+
+
+def __getattr__(name: str):
+    if name == "Store":
+        from .store import Store
+
+        return Store
+    raise AttributeError(name)
