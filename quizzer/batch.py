@@ -19,6 +19,7 @@ from pathlib import Path
 
 from .bank import Bank, Question
 from .errors import QuizzerError
+from .textfile import read_utf8
 
 __all__ = ["BatchRow", "BatchReport", "read_answers", "grade_batch", "REQUIRED_COLUMNS"]
 
@@ -41,24 +42,9 @@ class BatchReport:
     out: Path
 
 
-def _decode(path: Path) -> str:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise QuizzerError(f"Cannot read {path}: {exc.strerror}.") from None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise QuizzerError(
-            f"{path} is not UTF-8 text (an undecodable byte on line {line}).",
-            "save the file as 'CSV UTF-8' (in a spreadsheet: Save As, CSV UTF-8) and run again.",
-        ) from None
-
-
 def read_answers(path: Path, bank: Bank) -> tuple[list[str], list[BatchRow]]:
     """The columns and rows of ``path``; rows with a problem carry ``error``."""
-    text = _decode(path)
+    text = read_utf8(path)
     if not text.strip():
         raise QuizzerError(f"{path} is empty.", "it needs a header line 'question_id,answer' and one row per answer.")
     reader = csv.DictReader(io.StringIO(text, newline=""))

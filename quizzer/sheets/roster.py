@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import QuizzerError
+from ..textfile import read_utf8
 
 __all__ = ["Student", "read_roster", "numbered_students"]
 
@@ -19,22 +20,9 @@ class Student:
     extra: dict[str, str] = field(default_factory=dict)
 
 
-def _text(path: Path) -> str:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise QuizzerError(f"Cannot read the roster {path}: {exc.strerror}.") from None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise QuizzerError(f"The roster {path} is not UTF-8 text (line {line}).",
-                           "save it as 'CSV UTF-8' and try again.") from None
-
-
 def read_roster(path: Path) -> list[Student]:
     """Every student of ``path``; all problems are reported together, naming rows."""
-    reader = csv.DictReader(io.StringIO(_text(path), newline=""))
+    reader = csv.DictReader(io.StringIO(read_utf8(path, "the roster"), newline=""))
     columns = [c.strip() for c in reader.fieldnames or []]
     reader.fieldnames = columns
     missing = [c for c in ("student_id", "name") if c not in columns]
