@@ -75,9 +75,10 @@ class Exam:
 
 
 def student_seed(exam_seed: int, student_id: str, attempt: int = 0) -> int:
-    """A stable 63-bit seed for one student (and redraw attempt): same on every machine."""
+    """A stable 31-bit seed for one student (and redraw attempt): same on every machine,
+    and small enough for the store's integer column on every database."""
     digest = hashlib.sha256(f"{exam_seed}\x1f{student_id}\x1f{attempt}".encode("utf-8")).digest()
-    return int.from_bytes(digest[:8], "big") >> 1
+    return int.from_bytes(digest[:4], "big") >> 1
 
 
 def _structure(bank: Bank, spec: ExamSpec, rng) -> tuple[list[Question], list[tuple[Question, str]]]:

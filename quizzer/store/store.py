@@ -185,3 +185,12 @@ class Store:
             rows = db.execute(select(Regrade.old_score, Regrade.new_score, Regrade.regraded_at)
                               .where(Regrade.response_id == response_id).order_by(Regrade.id))
             return [tuple(r) for r in rows]
+
+    def delete_sessions(self, user: str, kind: str, title: str) -> int:
+        """Remove a user's sessions of one kind and title (an exam graded again)."""
+        with self._session() as db:
+            rows = db.scalars(select(QuizSession).join(User).where(
+                User.name == user, QuizSession.kind == kind, QuizSession.title == title)).all()
+            for row in rows:
+                db.delete(row)
+            return len(rows)

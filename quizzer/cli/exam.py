@@ -1,0 +1,89 @@
+"""``quizzer exam``: printable exam sheets with keys, and grading them back."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import click
+
+from .context import AppContext, pass_app
+
+
+@click.group()
+def exam() -> None:
+    """Build printable exams (a different set of numbers per student) and grade them."""
+
+
+@exam.command("build")
+@click.option("--roster", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="CSV with student_id,name (other columns are kept).")
+@click.option("--count", type=click.IntRange(min=1), help="Anonymous sheets S001.. instead of a roster.")
+@click.option("--seed", type=int, help="Exam seed (default: random, recorded in the manifest).")
+@click.option("--questions", metavar="Q1,Q7", help="The short-answer questions, in order.")
+@click.option("--module", type=int, help="Only questions of this module.")
+@click.option("--topic", help="Only questions with this topic tag.")
+@click.option("--saq", type=click.IntRange(min=0), help="Draw this many short-answer questions at random.")
+@click.option("--numeric", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Add this many numeric items, with numbers unique to each student.")
+@click.option("--title", default="Formative Assessment", show_default=True)
+@click.option("--minutes", type=click.IntRange(min=1), default=60, show_default=True)
+@click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True)
+@click.option("--allow-repeats", is_flag=True, help="Allow two students the same numbers when a family runs out.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Output folder.")
+@click.option("--pdf", is_flag=True, help="Also write PDF files (needs WeasyPrint).")
+@pass_app
+def build(app: AppContext, roster: Path | None, count: int | None, seed: int | None, questions: str | None,
+          module: int | None, topic: str | None, saq: int | None, numeric: int, title: str, minutes: int,
+          paper: str, allow_repeats: bool, out: Path, pdf: bool) -> None:
+    """Write one sheet and one answer key per student, a marking scheme and a manifest."""
+    from ..quiz import utcnow
+    from ..sheets import ExamSpec, build_exam, numbered_students, read_roster, write_exam
+
+    if bool(roster) == bool(count):
+        raise click.UsageError("give either --roster FILE or --count N.")
+    students = read_roster(roster) if roster else numbered_students(count)
+    ids = tuple(q.strip() for q in questions.split(",") if q.strip()) if questions else ()
+    spec = ExamSpec(title=title, seed=seed if seed is not None else secrets.randbelow(2**31), minutes=minutes,
+                    questions=ids, module=module, topic=topic, saq=saq, numeric=numeric,
+                    allow_repeats=allow_repeats)
+    built = build_exam(app.bank(), spec, students, utcnow())
+    written = write_exam(built, out, paper=paper, pdf=pdf)
+    click.echo(f"Exam {built.exam_id}: {len(built.sheets)} sheets of {len(built.sheets[0].items)} items "
+               f"({built.sheets[0].total:g} marks), seed {spec.seed}.")
+    click.echo(f"  print:    {written.sheets}\n  keys:     {written.keys}\n  scheme:   {written.scheme}")
+    click.echo(f"  manifest: {written.manifest}  (needed to grade: quizzer exam grade {written.manifest} --answers FILE)")
+    for path in written.pdfs:
+        click.echo(f"  pdf:      {path}")
+
+
+@exam.command("grade")
+@click.argument("manifest", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--answers", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
+              help="CSV with student_id,question_id,answer (question_id: the label on the sheet or the item number).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Where to write marks.csv and results/ (default: beside the manifest).")
+@click.option("--no-store", is_flag=True, help="Do not record the results in the progress store.")
+@pass_app
+def grade_exam_command(app: AppContext, manifest: Path, answers: Path, out: Path | None, no_store: bool) -> None:
+    """Grade typed answers against each student's own sheet and write their marks."""
+    from ..quiz import utcnow
+    from ..sheets.grade import grade_exam, read_exam_answers
+    from ..sheets.manifest import read_manifest
+    from ..sheets.results import store_results, write_results
+
+    bank = app.bank()
+    loaded = read_manifest(manifest, bank)
+    for qid in loaded.edited_questions(bank):
+        click.echo(f"Note: {qid} was edited after the exam was built; it is graded with the current rubric.", err=True)
+    typed, problems = read_exam_answers(answers, loaded)
+    for problem in problems:
+        click.echo(f"Skipped {problem}", err=True)
+    results = grade_exam(loaded, bank, app.scorer(), typed)
+    folder = out or manifest.parent
+    marks = write_results(results, loaded.exam, folder)
+    if not no_store:
+        store_results(app.store(), loaded.exam, results, utcnow())
+    click.echo(f"Graded {len(results)} students into {marks} and {folder / 'results'}.")
+    if problems:
+        raise click.ClickException(f"{len(problems)} row(s) of {answers} were skipped (listed above).")

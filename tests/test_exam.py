@@ -1,0 +1,186 @@
+"""Printable exams: built from a roster, printed for real, and graded back."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from quizzer.cli import cli
+
+ROSTER = "student_id,name,group\n1001,Zoë Ångström,A\n1002,\"<script>alert(1)</script>\",B\n1003,محمد علي,A\n"
+
+
+@pytest.fixture
+def roster(tmp_path) -> Path:
+    path = tmp_path / "roster.csv"
+    path.write_text(ROSTER, encoding="utf-8")
+    return path
+
+
+def build(runner, roster, out, *extra):
+    result = runner.invoke(cli, ["exam", "build", "--roster", str(roster), "--questions", "Q1,Q14",
+                                 "--numeric", "3", "--seed", "5", "--title", "Mid-term", "--out", str(out), *extra])
+    assert result.exit_code == 0, result.output
+    return json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+
+
+def test_a_sheet_and_key_per_student_with_their_own_numbers(runner, roster, tmp_path, shipped_bank):
+    manifest = build(runner, roster, tmp_path / "exam")
+    assert [s["student_id"] for s in manifest["students"]] == ["1001", "1002", "1003"]
+    assert manifest["students"][0]["extra"] == {"group": "A"}
+    for student in manifest["students"]:
+        assert [i["label"] for i in student["items"][:2]] == ["Q1", "Q14"]
+        assert len(student["items"]) == 5
+    numeric = [[(i["family"], i["seed"]) for i in s["items"] if i["family"]] for s in manifest["students"]]
+    assert numeric[0] != numeric[1] != numeric[2]
+    sheets = BeautifulSoup((tmp_path / "exam" / "sheets.html").read_text(encoding="utf-8"), "html.parser")
+    assert len(sheets.select("section.sheet")) == 3
+    assert sheets.find("script") is None, "a student's name must never become markup"
+    assert "<script>alert(1)</script>" in sheets.get_text()
+    first = sheets.select("section.sheet")[0]
+    assert "Zoë Ångström" in first.get_text() and "Mid-term" in first.get_text()
+    assert len(first.select(".question")) == 5 and len(first.select(".box")) == 5
+    key = BeautifulSoup((tmp_path / "exam" / "keys" / "1001.html").read_text(encoding="utf-8"), "html.parser")
+    assert "Model answer" in key.get_text() and key.select("ol.steps li")
+    scheme = (tmp_path / "exam" / "marking-scheme.html").read_text(encoding="utf-8")
+    assert shipped_bank.get("Q14").rubric[0].description in BeautifulSoup(scheme, "html.parser").get_text()
+
+
+def test_the_same_seed_rebuilds_the_same_exam(runner, roster, tmp_path):
+    first = build(runner, roster, tmp_path / "a")
+    second = build(runner, roster, tmp_path / "b")
+    assert first["students"] == second["students"] and first["exam_id"] == second["exam_id"]
+
+
+def test_numbers_stay_unique_for_a_large_class(runner, tmp_path):
+    result = runner.invoke(cli, ["exam", "build", "--count", "300", "--questions", "Q15", "--numeric", "3",
+                                 "--seed", "9", "--out", str(tmp_path / "big")])
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((tmp_path / "big" / "manifest.json").read_text())
+    from quizzer.variants import generate
+
+    for column in range(1, 4):
+        items = [s["items"][column] for s in manifest["students"]]
+        prompts = {generate(i["family"], i["seed"]).prompt for i in items}
+        assert len(prompts) == 300
+
+
+def test_a_family_that_runs_out_of_numbers_is_reported(runner, tmp_path):
+    result = runner.invoke(cli, ["exam", "build", "--count", "400", "--questions", "Q5", "--numeric", "2",
+                                 "--seed", "1", "--out", str(tmp_path / "x")])
+    if result.exit_code == 0:  # both Q5 families had room: then repeats were not needed
+        manifest = json.loads((tmp_path / "x" / "manifest.json").read_text())
+        assert len(manifest["students"]) == 400
+    else:
+        assert "ran out of fresh numbers" in result.output and "--allow-repeats" in result.output
+
+
+@pytest.mark.parametrize("content,message", [
+    ("id,name\n1,A\n", "no column student_id"),
+    ("student_id,name\n1,A\n1,B\n", "row 3: student_id '1' already used on row 2"),
+    ("student_id,name\n,A\n", "row 2: empty student_id"),
+    ("student_id,name\n", "lists no students"),
+])
+def test_roster_problems_are_named(runner, tmp_path, content, message):
+    path = tmp_path / "roster.csv"
+    path.write_text(content, encoding="utf-8")
+    result = runner.invoke(cli, ["exam", "build", "--roster", str(path), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 1
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_grading_back_uses_each_students_own_numbers(runner, roster, tmp_path, shipped_bank):
+    from quizzer.variants import generate
+
+    out = tmp_path / "exam"
+    manifest = build(runner, roster, out)
+    rows = [("1001", "Q1", "XOR is not linearly separable; a perceptron only draws a straight line.")]
+    for student in manifest["students"]:
+        item = student["items"][2]
+        right = generate(item["family"], item["seed"]).answer
+        rows.append((student["student_id"], item["label"], json.dumps(right)))
+    other = manifest["students"][1]["items"][2]  # 1003 copies 1002's answer to their item 4
+    rows.append(("1003", "4", json.dumps(generate(other["family"], other["seed"]).answer)))
+    rows.append(("9999", "Q1", "not in the class"))
+    answers = tmp_path / "answers.csv"
+    with answers.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([("student_id", "question_id", "answer"), *rows])
+    db = f"sqlite:///{tmp_path / 'exam.sqlite3'}"
+    result = runner.invoke(cli, ["--db", db, "exam", "grade", str(out / "manifest.json"), "--answers", str(answers)])
+    assert result.exit_code == 1 and "student '9999' is not in this exam" in result.output
+    with (out / "marks.csv").open(encoding="utf-8") as handle:
+        marks = {r["student_id"]: r for r in csv.DictReader(handle)}
+    item3 = next(k for k in marks["1001"] if k.startswith("3:"))
+    assert marks["1001"]["1:Q1"] == "2" and all(marks[s][item3] == "1" for s in marks)
+    result_page = BeautifulSoup((out / "results" / "1002.html").read_text(encoding="utf-8"), "html.parser")
+    assert result_page.find("script") is None
+    assert result_page.select_one(".total").get_text(strip=True).startswith("1 /")
+    stats = json.loads(runner.invoke(cli, ["--db", db, "stats", "--user", "1001", "--json"]).output)
+    assert stats["responses"] == 5 and stats["sessions"] == 1
+    again = runner.invoke(cli, ["--db", db, "exam", "grade", str(out / "manifest.json"), "--answers", str(answers)])
+    assert again.exit_code == 1
+    assert json.loads(runner.invoke(cli, ["--db", db, "stats", "--user", "1001", "--json"]).output)["sessions"] == 1
+
+
+def test_a_damaged_manifest_is_a_clear_error(runner, tmp_path, shipped_bank):
+    bad = tmp_path / "manifest.json"
+    bad.write_text("{not json", encoding="utf-8")
+    answers = tmp_path / "a.csv"
+    answers.write_text("student_id,question_id,answer\n", encoding="utf-8")
+    result = runner.invoke(cli, ["exam", "grade", str(bad), "--answers", str(answers)])
+    assert result.exit_code == 1 and "not a Quizzer exam manifest" in result.output
+
+
+def pdf_pages(path: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+
+
+needs_poppler = pytest.mark.skipif(shutil.which("pdftoppm") is None,
+                                   reason="poppler-utils (pdftoppm, pdfinfo) not installed; .ci/run installs it")
+needs_chromium = pytest.mark.skipif(shutil.which("chromium") is None,
+                                    reason="Debian's chromium is not installed; .ci/run installs it")
+
+
+@needs_poppler
+def test_pdf_sheets_have_a_page_per_student_and_real_content(runner, roster, tmp_path):
+    out = tmp_path / "exam"
+    build(runner, roster, out, "--pdf")
+    sheets = out / "pdf" / "sheets.pdf"
+    assert pdf_pages(sheets) >= 3
+    text = subprocess.run(["pdftotext", str(sheets), "-"], capture_output=True, text=True, check=True).stdout
+    for footer in ("sheet for 1001", "sheet for 1002", "sheet for 1003"):
+        assert footer in text, "every sheet is printed through to its footer"
+    subprocess.run(["pdftoppm", "-r", "40", "-png", str(sheets), str(tmp_path / "page")], check=True)
+    images = sorted(tmp_path.glob("page-*.png"))
+    assert len(images) == pdf_pages(sheets)
+    assert all(image.stat().st_size > 2000 for image in images), "no blank pages"
+
+
+@needs_chromium
+@needs_poppler
+def test_chromium_prints_the_sheets_without_clipping(runner, roster, tmp_path):
+    out = tmp_path / "exam"
+    build(runner, roster, out, "--paper", "letter")
+    target = tmp_path / "chromium.pdf"
+    subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    f"--user-data-dir={tmp_path / 'profile'}", "--no-pdf-header-footer",
+                    f"--print-to-pdf={target}", (out / "sheets.html").as_uri()],
+                   check=True, capture_output=True, timeout=120)
+    pages = pdf_pages(target)
+    assert 3 <= pages <= 9
+    text = subprocess.run(["pdftotext", "-layout", str(target), "-"], capture_output=True, text=True).stdout
+    pages_text = text.split("\f")
+    for student in ("1001", "1002", "1003"):
+        # the footer is the last thing of a sheet: printed once, so nothing was cut off
+        assert len([p for p in pages_text if f"sheet for {student}" in p]) == 1
+    assert text.lower().count("time allowed") == 3
+    assert "<script>alert(1)" in text.replace("\n", "").replace(" ", "")
