@@ -72,13 +72,15 @@ def test_numbers_stay_unique_for_a_large_class(runner, tmp_path):
 
 
 def test_a_family_that_runs_out_of_numbers_is_reported(runner, tmp_path):
-    result = runner.invoke(cli, ["exam", "build", "--count", "400", "--questions", "Q5", "--numeric", "2",
-                                 "--seed", "1", "--out", str(tmp_path / "x")])
-    if result.exit_code == 0:  # both Q5 families had room: then repeats were not needed
-        manifest = json.loads((tmp_path / "x" / "manifest.json").read_text())
-        assert len(manifest["students"]) == 400
-    else:
-        assert "ran out of fresh numbers" in result.output and "--allow-repeats" in result.output
+    """he_normal_std draws fan_in from a few hundred values: 600 students cannot all differ."""
+    args = ["exam", "build", "--count", "600", "--questions", "Q20", "--numeric", "3", "--seed", "1"]
+    result = runner.invoke(cli, [*args, "--out", str(tmp_path / "x")])
+    assert result.exit_code == 1
+    assert "'he_normal_std' ran out of fresh numbers" in result.output and "--allow-repeats" in result.output
+    assert not (tmp_path / "x" / "manifest.json").exists()
+    allowed = runner.invoke(cli, [*args, "--allow-repeats", "--out", str(tmp_path / "y")])
+    assert allowed.exit_code == 0, allowed.output
+    assert len(json.loads((tmp_path / "y" / "manifest.json").read_text())["students"]) == 600
 
 
 @pytest.mark.parametrize("content,message", [
