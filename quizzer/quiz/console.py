@@ -71,7 +71,9 @@ class TerminalQuiz:
                 if self._out_of_time():
                     break
                 presented = self.run.present(position)
-                if index == 0:
+                self._show(presented)
+                if index == 0:  # now that the student is reading: open the store, build the scorer
+                    self.run.begin_in_background()
                     self.run.engine.warm_up()
                 self._ask(presented)
         except (Quit, KeyboardInterrupt):
@@ -101,7 +103,6 @@ class TerminalQuiz:
                 self.run.skip(self.run.present(position))
 
     def _ask(self, presented: Presented) -> None:
-        self._show(presented)
         started = time.monotonic()
         while True:
             answer = self._read_answer(presented)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import secrets
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
@@ -133,7 +133,7 @@ class QuizEngine:
                                             plan=[i.to_json() for i in plan], settings=options.settings(),
                                             now=started_at)
 
-        return QuizRun(self, self._background.submit(begin), plan=plan, user=options.user, mode=options.mode,
+        return QuizRun(self, begin, plan=plan, user=options.user, mode=options.mode,
                        seed=seed, settings=options.settings(), started_at=started_at)
 
     def resume(self, user: str) -> "QuizRun":
@@ -146,17 +146,18 @@ class QuizEngine:
 class QuizRun:
     """One session in progress; a new one may still be being written (``starting``)."""
 
-    def __init__(self, engine: QuizEngine, info: SessionInfo | Future, *, plan: list[Item] | None = None,
+    def __init__(self, engine: QuizEngine, info: "SessionInfo | Callable[[], SessionInfo]", *,
+                 plan: list[Item] | None = None,
                  user: str = "", mode: str = "", seed: int = 0, settings: dict | None = None,
                  started_at: datetime | None = None) -> None:
         self.engine = engine
-        if isinstance(info, Future):
-            self._starting, self._info = info, None
+        if callable(info):  # a new session, written when first needed or in the background
+            self._begin, self._starting, self._info = info, None, None
             self.items, self.user, self.mode, self.seed = list(plan or []), user, mode, seed
             self.settings, self.started_at = dict(settings or {}), started_at
             self.answered, self.score, self.max = set(), 0.0, 0.0
             return
-        self._starting, self._info = None, info
+        self._begin, self._starting, self._info = None, None, info
         self.items = [Item.from_json(i) for i in info.plan]
         self.user, self.mode, self.seed, self.settings = info.user, info.mode, info.seed, dict(info.settings)
         self.started_at = info.started_at
@@ -165,16 +166,23 @@ class QuizRun:
         self.score = sum(r.score for r in done)
         self.max = sum(r.max_score for r in done)
 
+    def begin_in_background(self) -> None:
+        """Write a new session on the background thread (call once the first
+        question is on screen, so that opening the store does not delay it)."""
+        if self._begin is not None and self._starting is None:
+            self._starting = self.engine._background.submit(self._begin)
+
     @property
     def info(self) -> SessionInfo:
         """The stored session (waits for a new one to be written)."""
         if self._info is None:
+            self.begin_in_background()
             self._info = self._starting.result()
         return self._info
 
     @property
     def resumed(self) -> bool:
-        return self._starting is None
+        return self._begin is None
 
     @property
     def minutes(self) -> float | None:
