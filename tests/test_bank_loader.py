@@ -154,3 +154,47 @@ def test_content_hash_changes_with_the_rubric_but_not_the_explanation(tmp_path):
     changed = load_bank(write_bank(tmp_path / "c", [edited])).questions[0]
     assert original.content_hash == same.content_hash
     assert original.content_hash != changed.content_hash
+
+
+def test_parse_cache_skips_parsing_but_still_validates(tmp_path):
+    folder = write_bank(tmp_path / "bank", [minimal_question("C1"), minimal_question("C2")])
+    cache = tmp_path / "cache"
+    first = load_bank(folder, cache_dir=cache)
+    [cache_file] = cache.glob("bank-*.json")
+    assert {q.id for q in first.questions} == {"C1", "C2"}
+    again = load_bank(folder, cache_dir=cache)
+    assert [q.content_hash for q in again.questions] == [q.content_hash for q in first.questions]
+    # an edit is seen at once (the file's size and time changed), and its problem
+    # still comes with the line, which the cache does not keep
+    target = folder / "c2.yaml"
+    text = target.read_text()
+    target.write_text(text.replace("marks: 2", "marks: two", 1))
+    [problem] = refusal(folder, cache_dir=cache).problems
+    assert problem.file == target and problem.line is not None and problem.field == "marks"
+
+
+def test_a_broken_cache_file_is_ignored(tmp_path):
+    folder = write_bank(tmp_path / "bank", [minimal_question("C1")])
+    cache = tmp_path / "cache"
+    load_bank(folder, cache_dir=cache)
+    [cache_file] = cache.glob("bank-*.json")
+    cache_file.write_text('{"format": 1, "files": {"' + str(folder / "c1.yaml") + '": 7}')
+    assert [q.id for q in load_bank(folder, cache_dir=cache).questions] == ["C1"]
+    cache_file.write_text("not json at all")
+    assert [q.id for q in load_bank(folder, cache_dir=cache).questions] == ["C1"]
+
+
+def test_values_json_cannot_hold_are_never_cached(tmp_path):
+    from quizzer.bank.cache import MISSING, ParseCache
+
+    cache = ParseCache(tmp_path, tmp_path)
+    some_file = tmp_path / "x.yaml"
+    some_file.write_text("a: 1\n")
+    stat = some_file.stat()
+    cache.put(some_file, stat, {1: "integer key"})
+    import datetime
+
+    cache.put(some_file, stat, {"when": datetime.date(2026, 1, 1)})
+    assert cache.get(some_file, stat) is MISSING
+    cache.put(some_file, stat, {"a": 1})
+    assert cache.get(some_file, stat) == {"a": 1}

@@ -137,3 +137,36 @@ def test_four_quizzes_at_once_lose_nothing(env):
     assert len(rows) == 16
     assert {r[0] for r in rows} == {"ed", "fay", "gus"}
     assert len({r[1] for r in rows}) == 4, "one session per process"
+
+
+WATCH_IMPORTS = r"""
+import sys
+from quizzer.launch import main
+sys.argv = ["quizzer", "quiz", *sys.argv[1:]]
+try:
+    main()
+finally:
+    print("LOADED:" + ",".join(m for m in ("numpy", "scipy", "sklearn") if m in sys.modules), file=sys.stderr)
+"""
+
+
+def loaded(result) -> list[str]:
+    [line] = [line for line in result.stderr.splitlines() if line.startswith("LOADED:")]
+    return [name for name in line[len("LOADED:"):].split(",") if name]
+
+
+def test_a_free_text_quiz_never_imports_numpy_scipy_or_scikit_learn(env):
+    """What keeps a quiz small and quick to start: grading free text needs none of them
+    (see scoring/similarity.py), and only a numeric item brings in NumPy."""
+    result = subprocess.run([sys.executable, "-c", WATCH_IMPORTS, "--user", "lean", "--questions", "Q1",
+                             "--no-numeric", "--seed", "1"], input=f"{ANSWER}\n\n", env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "2/2 for Q1" in result.stdout
+    assert loaded(result) == [], result.stderr
+
+    numeric = subprocess.run([sys.executable, "-c", WATCH_IMPORTS, "--user", "lean", "--questions", "Q20",
+                              "--count", "2", "--seed", "8"], input=f"{ANSWER}\n\n0.1\n", env=env,
+                             capture_output=True, text=True, timeout=120)
+    assert numeric.returncode == 0, numeric.stderr
+    assert loaded(numeric) == ["numpy"], numeric.stderr

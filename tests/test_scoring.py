@@ -150,3 +150,37 @@ def test_reference_only_question_notices_contradiction(reference_bank):
     question = reference_bank.get("BIO1")
     result = Scorer(reference_bank).grade(question, "Enzymes do not lower the activation energy of a reaction.")
     assert result.criteria[0].awarded == 0
+
+
+def test_similarity_equals_scikit_learns_tfidf(scorer, shipped_bank):
+    """The TF-IDF written out in similarity.py must give the cosines that
+    scikit-learn's TfidfVectorizer gives for the same analysers and settings."""
+    np = pytest.importorskip("numpy")
+    from scipy.sparse import hstack
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.preprocessing import normalize
+
+    from quizzer.scoring.scorer import _bank_texts
+    from quizzer.scoring.similarity import char_wb_ngrams
+
+    corpus = _bank_texts(shipped_bank.questions)
+    answers = [s.text for q in shipped_bank.questions for s in q.samples]
+    answers += ["", "a", "ab  c\t d", "ÉTÉ over-fitting!!", "x" * 300]
+
+    def words(text):
+        keys = scorer._keys_of(text)
+        return keys + [f"{a} {b}" for a, b in zip(keys, keys[1:])]
+
+    chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True).fit(corpus)
+    word_view = TfidfVectorizer(analyzer=words, sublinear_tf=True).fit(corpus)
+    analyse = chars.build_analyzer()
+    assert all(sorted(analyse(t)) == sorted(char_wb_ngrams(t)) for t in corpus + answers)
+
+    def reference(texts):
+        return normalize(hstack([word_view.transform(texts), chars.transform(texts)]).tocsr())
+
+    expected = (reference(answers) @ reference(corpus).T).toarray()
+    sim = scorer.similarity
+    got = np.array(sim.cosine(sim.vectors(answers), sim.vectors(corpus)))
+    assert got.shape == expected.shape
+    assert np.abs(got - expected).max() < 1e-9

@@ -12,6 +12,7 @@ from collections.abc import Collection
 from pathlib import Path
 
 from ..errors import BankError, Problem
+from .cache import ParseCache
 from .model import Bank, Question
 from .validate import build_question
 from .yamlfile import YamlDoc, read_yaml
@@ -33,11 +34,15 @@ def _natural_key(question: Question) -> tuple:
     return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", question.id.upper()))
 
 
-def _read_topics(path: Path, problems: list[Problem]) -> dict[str, str] | None:
-    topics_path = (path if path.is_dir() else path.parent) / TOPICS_FILE
+def _topics_path(path: Path) -> Path:
+    return (path if path.is_dir() else path.parent) / TOPICS_FILE
+
+
+def _read_topics(path: Path, problems: list[Problem], cache: ParseCache | None) -> dict[str, str] | None:
+    topics_path = _topics_path(path)
     if not topics_path.is_file():
         return None
-    doc = read_yaml(topics_path)
+    doc = read_yaml(topics_path, cache)
     if isinstance(doc, Problem):
         problems.append(doc)
         return None
@@ -47,24 +52,26 @@ def _read_topics(path: Path, problems: list[Problem]) -> dict[str, str] | None:
     return {str(k): str(v) for k, v in doc.data.items()}
 
 
-def load_bank(path: Path, families: Collection[str] | None = None) -> Bank:
+def load_bank(path: Path, families: Collection[str] | None = None, cache_dir: Path | None = None) -> Bank:
     """Load and validate every question under ``path``.
 
     ``families`` is the set of known numeric variant family ids; when given, each
-    question's ``variants`` must name only those. Raises ``BankError`` listing every
-    problem found in every file.
+    question's ``variants`` must name only those. ``cache_dir``, when given, keeps
+    the parsed files between runs (see ``cache.py``); validation runs either way.
+    Raises ``BankError`` listing every problem found in every file.
     """
     path = Path(path)
     problems: list[Problem] = []
     if not path.exists():
         raise BankError([Problem(path, "does not exist; pass --bank with a folder of question YAML files")])
-    topics = _read_topics(path, problems)
     files = question_files(path)
     if not files:
         raise BankError([Problem(path, "contains no question files (*.yaml)")])
+    cache = ParseCache(cache_dir, path) if cache_dir is not None else None
+    topics = _read_topics(path, problems, cache)
     loaded: list[tuple[Question, YamlDoc]] = []
     for file in files:
-        doc = read_yaml(file)
+        doc = read_yaml(file, cache)
         if isinstance(doc, Problem):
             problems.append(doc)
             continue
@@ -73,6 +80,8 @@ def load_bank(path: Path, families: Collection[str] | None = None) -> Bank:
         if question:
             loaded.append((question, doc))
     problems.extend(_cross_checks(loaded, topics, families))
+    if cache is not None:
+        cache.save(keep={str(file) for file in files} | {str(_topics_path(path))})
     if problems:
         raise BankError(problems)
     return Bank(path=path, questions=tuple(sorted((q for q, _ in loaded), key=_natural_key)), topics=topics or {})

@@ -1,8 +1,10 @@
 """Read one YAML file safely and remember where each value came from.
 
-PyYAML's safe loader refuses any tag that would construct a Python object. We
-compose the node tree first so that every key and list item keeps its line number:
-a teacher told "line 14: rubric[1].marks" can fix the file without hunting.
+PyYAML's safe loader refuses any tag that would construct a Python object. Every
+key and list item can be traced to its line, so a teacher told "line 14:
+rubric[1].marks" can fix the file without hunting. Lines are only needed when
+something is wrong, so the node tree that holds them is composed on the first
+question about a line, not on every load: a valid bank loads at libyaml's speed.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 import yaml
 
 from ..errors import Problem
+from .cache import MISSING, ParseCache
 
 __all__ = ["YamlDoc", "read_yaml"]
 
@@ -24,10 +27,21 @@ _FastSafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 class YamlDoc:
     """A parsed document and the line of each location (a path of keys and indexes)."""
 
-    def __init__(self, path: Path, data: Any, lines: dict[Location, int]) -> None:
+    def __init__(self, path: Path, data: Any, text: str | None = None) -> None:
         self.path = path
         self.data = data
-        self.lines = lines
+        self._text = text
+        self._lines: dict[Location, int] | None = None
+
+    @property
+    def lines(self) -> dict[Location, int]:
+        if self._lines is None:
+            self._lines = {}
+            text = self._text if self._text is not None else self.path.read_text(encoding="utf-8")
+            node = yaml.compose(text, Loader=_FastSafeLoader)
+            if node is not None:
+                _record_lines(node, (), self._lines)
+        return self._lines
 
     def line(self, *location: Any) -> int | None:
         """The line of ``location``, or of its nearest recorded parent."""
@@ -51,17 +65,22 @@ def _record_lines(node: yaml.Node, location: Location, lines: dict[Location, int
             _record_lines(item, location + (index,), lines)
 
 
-def read_yaml(path: Path) -> YamlDoc | Problem:
-    """Parse ``path``; on failure return a ``Problem`` naming the line and the fix."""
+def read_yaml(path: Path, cache: "ParseCache | None" = None) -> YamlDoc | Problem:
+    """Parse ``path`` (or take it from ``cache``); on failure return a ``Problem``
+    naming the line and the fix."""
     try:
+        if cache is not None:
+            stat = path.stat()
+            data = cache.get(path, stat)
+            if data is not MISSING:
+                return YamlDoc(path, data)
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         return Problem(path, f"is not UTF-8 text (byte {exc.start}); save it as UTF-8")
     except OSError as exc:
         return Problem(path, f"cannot be read: {exc.strerror}")
     try:
-        node = yaml.compose(text, Loader=_FastSafeLoader)
-        data = yaml.SafeLoader("").construct_document(node) if node is not None else None
+        data = yaml.load(text, Loader=_FastSafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -71,7 +90,6 @@ def read_yaml(path: Path) -> YamlDoc | Problem:
         return Problem(path, f"YAML syntax error: {what}", line=line)
     except yaml.YAMLError as exc:
         return Problem(path, f"YAML error: {exc}")
-    lines: dict[Location, int] = {}
-    if node is not None:
-        _record_lines(node, (), lines)
-    return YamlDoc(path, data, lines)
+    if cache is not None:
+        cache.put(path, stat, data)
+    return YamlDoc(path, data, text)

@@ -33,7 +33,8 @@ class AppContext:
             from ..bank import load_bank
             from ..variants import family_ids
 
-            self._bank = load_bank(self.settings.bank_path, families=family_ids())
+            self._bank = load_bank(self.settings.bank_path, families=family_ids(),
+                                   cache_dir=self.settings.instance_path / "cache")
         return self._bank
 
     def scorer(self) -> "Scorer":

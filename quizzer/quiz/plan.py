@@ -8,10 +8,15 @@
 With numeric variants on, each question is asked twice in a row: first the
 short-answer question, then a numeric variant of it with fresh numbers. The plan
 is stored with the session, so a resumed quiz asks exactly the same items.
+
+The plan is drawn with the standard library's ``random.Random`` seeded with the
+quiz's seed: NumPy is not needed to show the first question, and importing it
+would double the time that takes.
 """
 
 from __future__ import annotations
 
+import random
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -83,15 +88,16 @@ def question_weakness(question: Question, topic_mastery: Mapping[str, float],
     return min(topics), question_mastery.get(question.id, 0.0)
 
 
-def order_questions(questions: list[Question], mode: str, rng, now: datetime,
+def order_questions(questions: list[Question], mode: str, rng: random.Random, now: datetime,
                     cards: Mapping[str, ReviewCard], topic_mastery: Mapping[str, float],
                     question_mastery: Mapping[str, float], keep_order: bool = False) -> list[Question]:
     """``keep_order``: the student named the questions (--questions), so practice and
     exam ask them in that order; review and weak still reorder by need."""
     if mode not in MODES:
         raise QuizzerError(f"Unknown mode {mode!r}; choose one of {', '.join(MODES)}.")
-    permutation = rng.permutation(len(questions))
-    shuffled = list(questions) if keep_order else [questions[i] for i in permutation]
+    shuffled = list(questions)
+    if not keep_order:
+        rng.shuffle(shuffled)
     if mode == "review":
         def review_key(q: Question):
             card = cards.get(q.id)
@@ -104,7 +110,7 @@ def order_questions(questions: list[Question], mode: str, rng, now: datetime,
     return shuffled
 
 
-def make_plan(ordered: list[Question], count: int, numeric: bool, rng) -> list[Item]:
+def make_plan(ordered: list[Question], count: int, numeric: bool, rng: random.Random) -> list[Item]:
     """Up to ``count`` items from the ordered questions, numeric variants paired in."""
     if count < 1:
         raise QuizzerError("--count must be at least 1.")
@@ -112,8 +118,8 @@ def make_plan(ordered: list[Question], count: int, numeric: bool, rng) -> list[I
     for question in ordered:
         items.append(Item(question.id))
         if numeric and question.variants:
-            family = question.variants[int(rng.integers(len(question.variants)))]
-            items.append(Item(question.id, family, int(rng.integers(0, 2**31 - 1))))
+            family = rng.choice(question.variants)
+            items.append(Item(question.id, family, rng.randrange(2**31 - 1)))
         if len(items) >= count:
             break
     return items[:count]

@@ -9,6 +9,7 @@ the answer regraded, exactly.
 
 from __future__ import annotations
 
+import random
 import secrets
 import threading
 from collections.abc import Callable
@@ -113,10 +114,8 @@ class QuizEngine:
         self._background.shutdown(wait=True, cancel_futures=True)
 
     def start(self, options: QuizOptions) -> "QuizRun":
-        import numpy as np
-
         seed = options.seed if options.seed is not None else secrets.randbelow(2**31)
-        rng = np.random.default_rng(seed)
+        rng = random.Random(seed)
         questions = select_questions(self.bank, options)
         cards, topic_m, question_m = {}, {}, {}
         if options.mode in ("review", "weak"):

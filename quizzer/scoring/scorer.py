@@ -93,8 +93,8 @@ class Scorer:
         if not sections:
             return ""
         rows = self.similarity.vectors([description] + [text for _, text in sections])
-        scores = self.similarity.cosine(rows[0], rows[1:])[0]
-        title, text = sections[int(scores.argmax())]
+        scores = self.similarity.cosine(rows[:1], rows[1:])[0]
+        title, text = sections[max(range(len(scores)), key=scores.__getitem__)]
         return f"{title}: {text}"
 
     def grade(self, question: Question, answer: str) -> GradeResult:
@@ -116,7 +116,7 @@ class Scorer:
             sims: dict[int, object] = {}
             for indexes in by_question.values():
                 compiled = self.compiled(items[indexes[0]][0])
-                block = self.similarity.cosine(vectors[indexes], compiled.references)
+                block = self.similarity.cosine([vectors[i] for i in indexes], compiled.references)
                 sims.update(zip(indexes, block))
             return [self._grade(q, self._readings[answers[i]], answers[i], sims[i]) for i, (q, _) in enumerate(items)]
         finally:
