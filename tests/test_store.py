@@ -17,9 +17,10 @@ NOW = datetime(2026, 11, 24, 9, 30, tzinfo=timezone.utc)
 DATA = Path(__file__).parent / "data"
 
 
-def response(position=0, question="Q1", score=1.0, **extra) -> NewResponse:
+def response(position=0, question="Q1", score=1.0, criteria=None, **extra) -> NewResponse:
+    criteria = [{"id": "c", "awarded": score}] if criteria is None else criteria
     return NewResponse(position=position, question_id=question, content_hash="hash", answer="an answer",
-                       score=score, max_score=2.0, criteria=[{"id": "c", "awarded": score}], feedback="fb", **extra)
+                       score=score, max_score=2.0, criteria=criteria, feedback="fb", **extra)
 
 
 def test_a_new_database_gets_every_table(store):
@@ -85,6 +86,24 @@ def test_regrade_keeps_the_old_score(store):
     assert store.regrade_history(rid) == [(1.0, 1.5, NOW)]
 
 
+def criterion_table(store, response_id):
+    with store.engine.connect() as connection:
+        return [tuple(r) for r in connection.exec_driver_sql(
+            "SELECT criterion_id, awarded, max_marks, misconception FROM criterion_results "
+            f"WHERE response_id = {int(response_id)} ORDER BY id").all()]
+
+
+def test_criterion_results_follow_the_response_through_a_regrade(store):
+    info = store.start_session("amara", kind="quiz", mode="practice", seed=1, plan=[{}], settings={}, now=NOW)
+    criteria = [{"id": "a", "awarded": 1, "max": 1, "misconception": None},
+                {"id": "b", "awarded": 0, "max": 1, "misconception": "ReLU saturates"}]
+    rid = store.record(info.id, response(0, criteria=criteria), NOW)
+    assert criterion_table(store, rid) == [("a", 1.0, 1.0, None), ("b", 0.0, 1.0, "ReLU saturates")]
+    store.regrade([(rid, 2.0, [{"id": "a", "awarded": 1, "max": 1}, {"id": "b", "awarded": 1, "max": 1}],
+                    "fb", "h2")], NOW)
+    assert criterion_table(store, rid) == [("a", 1.0, 1.0, None), ("b", 1.0, 1.0, None)]
+
+
 def test_naive_times_are_refused(store):
     with pytest.raises(Exception, match="naive datetime"):
         store.user_id("amara", datetime(2026, 1, 1))
@@ -127,6 +146,11 @@ def test_a_database_made_by_the_first_schema_upgrades_without_loss(tmp_path):
         assert info.finished
         store.record(2, response(0, "Q7", rating=3), NOW, review(None, "Q7", 3, NOW))
         assert store.review_cards("bo")["Q7"].reviews == 1
+        with store.engine.connect() as connection:  # 0003 copied the old per-criterion JSON into its table
+            rows = connection.exec_driver_sql(
+                "SELECT response_id, question_id, criterion_id, awarded, max_marks, misconception "
+                "FROM criterion_results WHERE response_id = 1").all()
+        assert [tuple(r) for r in rows] == [(1, "Q1", "xor-not-separable", 1.0, 1.0, None)]
 
 
 def test_an_unreachable_database_is_a_clear_error(tmp_path):

@@ -14,7 +14,8 @@ from typing import Any
 from sqlalchemy import JSON, DateTime, Float, ForeignKey, Index, Integer, String, Text, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-__all__ = ["Base", "User", "QuizSession", "Response", "ReviewState", "Regrade", "UTCDateTime"]
+__all__ = ["Base", "User", "QuizSession", "Response", "CriterionResult", "ReviewState", "Regrade", "UTCDateTime",
+           "criterion_rows"]
 
 
 class UTCDateTime(TypeDecorator):
@@ -58,6 +59,8 @@ class QuizSession(Base):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
+    __table_args__ = (Index("ix_quiz_sessions_exam", "kind", "title"),)
+
 
 class Response(Base):
     __tablename__ = "responses"
@@ -83,7 +86,40 @@ class Response(Base):
         Index("ix_responses_user_created", "user_id", "created_at"),
         Index("ix_responses_session_position", "session_id", "position", unique=True),
         Index("ix_responses_question", "question_id"),
+        Index("ix_responses_user_question", "user_id", "question_id", "created_at"),
     )
+
+
+class CriterionResult(Base):
+    """One rubric criterion as marked in one response (added in 0003).
+
+    The same facts are in ``Response.criteria`` as JSON; this table exists so that
+    reports can count missed criteria and misconceptions across a class in SQL.
+    """
+
+    __tablename__ = "criterion_results"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    question_id: Mapped[str] = mapped_column(String(40))
+    criterion_id: Mapped[str] = mapped_column(String(80))
+    awarded: Mapped[float] = mapped_column(Float)
+    max_marks: Mapped[float] = mapped_column(Float)
+    misconception: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+    __table_args__ = (
+        Index("ix_criterion_results_response", "response_id"),
+        Index("ix_criterion_results_user", "user_id", "question_id", "criterion_id"),
+        Index("ix_criterion_results_item", "question_id", "criterion_id"),
+    )
+
+
+def criterion_rows(response_id: int, user_id: int, question_id: str, criteria: list[Any]) -> list[CriterionResult]:
+    """The table rows for a response's per-criterion JSON."""
+    return [CriterionResult(response_id=response_id, user_id=user_id, question_id=question_id,
+                            criterion_id=str(c.get("id", "")), awarded=float(c.get("awarded", 0)),
+                            max_marks=float(c.get("max", 0)), misconception=c.get("misconception") or None)
+            for c in criteria or []]
 
 
 class ReviewState(Base):

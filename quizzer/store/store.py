@@ -10,14 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..errors import NotFound, QuizzerError
 from .engine import display_url, make_engine
 from .migrate import upgrade
-from .models import QuizSession, Regrade, Response, ReviewState, User
+from .models import CriterionResult, QuizSession, Regrade, Response, ReviewState, User, criterion_rows
 from .records import NewResponse, ResponseRecord, ReviewCard, SessionInfo
 
 __all__ = ["Store"]
@@ -133,6 +133,8 @@ class Store:
                 raise NotFound(f"No session {session_id}.")
             row = Response(session_id=session_id, user_id=user_id, created_at=now, **response.__dict__)
             db.add(row)
+            db.flush()
+            db.add_all(criterion_rows(row.id, user_id, row.question_id, row.criteria))
             if review is not None:
                 db.merge(ReviewState(user_id=user_id, question_id=review.question_id, card=review.card,
                                      due=review.due, stability=review.stability, reviews=review.reviews,
@@ -177,6 +179,8 @@ class Store:
                 db.add(Regrade(response_id=row.id, old_score=row.score, new_score=score, old_hash=row.content_hash,
                                new_hash=content_hash, old_criteria=list(row.criteria or []), regraded_at=now))
                 row.score, row.criteria, row.feedback, row.content_hash = score, criteria, feedback, content_hash
+                db.execute(delete(CriterionResult).where(CriterionResult.response_id == row.id))
+                db.add_all(criterion_rows(row.id, row.user_id, row.question_id, criteria))
                 count += 1
         return count
 
