@@ -38,6 +38,34 @@ def _percent(value: float | None) -> str:
     return "–" if value is None else f"{value:.0%}"
 
 
+def _fixed(value: float | None, places: int = 2) -> str:
+    return "–" if value is None else f"{value:.{places}f}"
+
+
+def _when(value) -> str:
+    return value.strftime("%d %b %Y %H:%M UTC") if value else "–"
+
+
+def _day(value) -> str:
+    return value.strftime("%d %b %Y") if value else "–"
+
+
+def _duration(seconds: float | None) -> str:
+    if not seconds:
+        return "0 min"
+    minutes = round(seconds / 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes // 60} h {minutes % 60:02d} min"
+
+
+def _shell(value: str) -> str:
+    """A name as it must be typed in a shell command (quoted when it needs to be)."""
+    import shlex
+
+    return shlex.quote(str(value))
+
+
 @lru_cache(maxsize=4)
 def environment(user_templates: str | None = None) -> Environment:
     loaders = []
@@ -51,7 +79,8 @@ def environment(user_templates: str | None = None) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(marks=_marks, answer=_answer, percent=_percent)
+    env.filters.update(marks=_marks, answer=_answer, percent=_percent, fixed=_fixed, when=_when, day=_day,
+                       duration=_duration, shell=_shell)
     return env
 
 

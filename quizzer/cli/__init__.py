@@ -22,6 +22,7 @@ LAZY_COMMANDS = {
     "quiz": "quiz:quiz",
     "stats": "progress:stats",
     "regrade": "progress:regrade",
+    "report": "report:report",
     "exam": "exam:exam",
     "variant": "variant:variant",
 }

@@ -1,0 +1,55 @@
+"""``quizzer report``: HTML progress reports for a student or a whole class."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .context import AppContext, pass_app
+
+
+@click.command()
+@click.option("--user", metavar="NAME", help="Write this student's report.")
+@click.option("--class", "whole_class", is_flag=True, help="Write the teacher's report on every student.")
+@click.option("--session", "session_id", type=int, metavar="ID",
+              help="With --class: only this session; an exam's session covers the whole exam.")
+@click.option("--out", type=click.Path(dir_okay=True, file_okay=True, path_type=Path),
+              help="Where to write: an .html file for --user [report.html], a folder for --class [class-report].")
+@click.option("--open", "open_browser", is_flag=True, help="Open the report in the web browser afterwards.")
+@pass_app
+def report(app: AppContext, user: str | None, whole_class: bool, session_id: int | None, out: Path | None,
+           open_browser: bool) -> None:
+    """Write an HTML progress report: a student's (--user NAME) or the class's (--class).
+
+    Reports are single files with their charts inline: they open without a
+    network or JavaScript, and print as they look. A class report is a folder:
+    index.html, the student table sorted by each column, students.csv and a
+    page per student.
+    """
+    from ..quiz import utcnow
+    from ..reports import class_report, student_report
+
+    if bool(user) == whole_class:
+        raise click.UsageError("Give either --user NAME or --class.")
+    if session_id is not None and not whole_class:
+        raise click.UsageError("--session goes with --class.")
+    if user:
+        out = out or Path("report.html")
+        if out.is_dir():
+            raise click.UsageError(f"--out {out} is a folder; give a file name such as {out / 'report.html'}.")
+        target = student_report(app.bank(), app.store(), user, out, utcnow())
+        click.echo(f"Wrote {target}")
+    else:
+        out = out or Path("class-report")
+        if out.exists() and not out.is_dir():
+            raise click.UsageError(f"--out {out} is a file; a class report needs a folder.")
+        written = class_report(app.bank(), app.store(), out, utcnow(), session_id=session_id)
+        target = written[0]
+        pages = sum(1 for p in written if p.parent.name == "students")
+        click.echo(f"Wrote {target} with {pages} student page(s) and {out / 'students.csv'}")
+    if open_browser:
+        import webbrowser
+
+        if not webbrowser.open(target.resolve().as_uri()):
+            click.echo("No web browser could be started; open the file above yourself.", err=True)

@@ -1,0 +1,70 @@
+"""Progress reports: HTML for a student, and a folder for a class.
+
+The data flow: ``queries`` aggregates the store in SQL, ``student`` and
+``cohort`` turn the rows into report values, ``charts`` lays out the SVG, and
+``write`` renders the templates under ``templates/report/`` to files.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import NotFound
+
+if TYPE_CHECKING:
+    from ..bank import Bank
+    from ..store import Store
+
+__all__ = ["student_report", "class_report"]
+
+
+def _user_id(store: "Store", user: str) -> int:
+    from sqlalchemy import select
+
+    from ..store.models import User
+
+    with store.engine.connect() as db:
+        found = db.scalar(select(User.id).where(User.name == user))
+    if found is None:
+        known = store.users()
+        hint = f"known students: {', '.join(known[:20])}{' …' if len(known) > 20 else ''}" if known else \
+            "nobody has answered anything yet; start with `quizzer quiz`."
+        raise NotFound(f"No student '{user}' in the progress store.", hint)
+    return found
+
+
+def student_report(bank: "Bank", store: "Store", user: str, out: Path, now: datetime) -> Path:
+    """Write ``user``'s report to ``out`` (an HTML file) and return its path."""
+    from .queries import Scope, fetch
+    from .student import build_student_report
+    from .write import write_student_page
+
+    uid = _user_id(store, user)
+    with store.engine.connect() as db:
+        data = fetch(db, Scope(user_id=uid))[uid]
+    return write_student_page(build_student_report(bank, data, now), Path(out))
+
+
+def class_report(bank: "Bank", store: "Store", out_dir: Path, now: datetime,
+                 session_id: int | None = None) -> list[Path]:
+    """Write the class report (every student, or the students of one session or
+    exam) into ``out_dir``; returns the files written, index.html first."""
+    from .cohort import build_class_report
+    from .queries import Scope, exam_sessions, fetch
+    from .write import write_class_folder
+
+    with store.engine.connect() as db:
+        if session_id is None:
+            title, scope, label = "all practice", Scope(), ""
+        else:
+            found = exam_sessions(db, session_id)
+            if found is None:
+                raise NotFound(f"No session {session_id} in the progress store.",
+                               "`quizzer stats --user NAME` lists a student's sessions.")
+            title, ids = found
+            scope, label = Scope(session_ids=ids), title
+        students = list(fetch(db, scope).values())
+    report = build_class_report(bank, students, now, title)
+    return write_class_folder(report, Path(out_dir), scope=label)

@@ -1,0 +1,171 @@
+"""Chart geometry for the reports' inline SVG: where each point, bar and tick goes.
+
+The templates draw (``templates/report/charts.html``); this module only does the
+arithmetic, so it can be tested without a browser and the SVG stays in one place.
+Coordinates are in SVG user units inside a fixed ``viewBox``; the picture scales
+with the page and prints sharp.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+__all__ = ["Tick", "Point", "Bar", "LineChart", "BarChart", "line_chart", "histogram", "bar_chart", "hbar_chart"]
+
+WIDTH, HEIGHT = 640, 240
+LEFT, RIGHT, TOP, BOTTOM = 48, 16, 12, 40
+
+
+@dataclass(frozen=True)
+class Tick:
+    at: float  # position along its axis
+    label: str
+
+
+@dataclass(frozen=True)
+class Point:
+    x: float
+    y: float
+    label: str  # what a reader hovering or printing needs: date, value, what it was
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    label: str  # under the bar
+    value: str  # above the bar
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class LineChart:
+    points: tuple[Point, ...]
+    trend: tuple[Point, ...]  # the moving average
+    x_ticks: tuple[Tick, ...]
+    y_ticks: tuple[Tick, ...]
+    x_label: str
+    y_label: str
+    width: int = WIDTH
+    height: int = HEIGHT
+    plot: tuple[float, float, float, float] = (LEFT, TOP, WIDTH - RIGHT, HEIGHT - BOTTOM)
+
+    @property
+    def path(self) -> str:
+        return " ".join(f"{p.x:.1f},{p.y:.1f}" for p in self.trend)
+
+
+@dataclass(frozen=True)
+class BarChart:
+    bars: tuple[Bar, ...]
+    y_ticks: tuple[Tick, ...]
+    x_label: str
+    y_label: str
+    width: int = WIDTH
+    height: int = HEIGHT
+    plot: tuple[float, float, float, float] = (LEFT, TOP, WIDTH - RIGHT, HEIGHT - BOTTOM)
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+def _y(fraction: float) -> float:
+    """A fraction 0-1 to a vertical position in the plot (0 at the bottom)."""
+    return (HEIGHT - BOTTOM) - fraction * (HEIGHT - BOTTOM - TOP)
+
+
+def _percent_ticks() -> tuple[Tick, ...]:
+    return tuple(Tick(_y(v / 100), f"{v}%") for v in range(0, 101, 25))
+
+
+def _date_ticks(start: datetime, end: datetime, count: int = 5) -> tuple[Tick, ...]:
+    span = (end - start).total_seconds()
+    shape = "%d %b" if span >= 3 * 86400 else "%d %b %H:%M"  # within a few days, the time tells them apart
+    ticks = []
+    for i in range(count):
+        when = start + timedelta(seconds=span * i / (count - 1)) if span else start
+        x = LEFT + (WIDTH - LEFT - RIGHT) * (i / (count - 1) if span else 0.5)
+        ticks.append(Tick(x, when.strftime(shape)))
+        if not span:
+            break
+    return tuple(ticks)
+
+
+def line_chart(points: Sequence[tuple[datetime, float, str]], window: int = 5,
+               x_label: str = "date", y_label: str = "score (% of marks)") -> LineChart | None:
+    """Scores over time: one dot per session, and the moving average of ``window`` sessions."""
+    if not points:
+        return None
+    points = sorted(points, key=lambda p: p[0])
+    start, end = points[0][0], points[-1][0]
+    span = (end - start).total_seconds()
+
+    def x(when: datetime) -> float:
+        if not span:
+            return LEFT + (WIDTH - LEFT - RIGHT) / 2
+        return LEFT + (WIDTH - LEFT - RIGHT) * (when - start).total_seconds() / span
+
+    dots = tuple(Point(x(w), _y(v), f"{w:%d %b %Y}: {v:.0%} ({what})") for w, v, what in points)
+    trend = []
+    for i, (when, _, _) in enumerate(points):
+        recent = [v for _, v, _ in points[max(0, i - window + 1):i + 1]]
+        mean = sum(recent) / len(recent)
+        trend.append(Point(x(when), _y(mean), f"{when:%d %b %Y}: average {mean:.0%}"))
+    return LineChart(dots, tuple(trend), _date_ticks(start, end), _percent_ticks(), x_label, y_label)
+
+
+def bar_chart(values: Sequence[tuple[str, float, str]], x_label: str, y_label: str) -> BarChart | None:
+    """One bar per label, heights as fractions 0-1 (mastery per topic, recall per topic)."""
+    if not values:
+        return None
+    slot = (WIDTH - LEFT - RIGHT) / len(values)
+    bars = tuple(
+        Bar(LEFT + i * slot + slot * 0.15, _y(v), slot * 0.7, _y(0) - _y(v), label, f"{v:.0%}", title)
+        for i, (label, v, title) in enumerate(values)
+    )
+    return BarChart(bars, _percent_ticks(), x_label, y_label)
+
+
+def histogram(values: Sequence[float], bins: int = 10, x_label: str = "mean score (% of marks)",
+              y_label: str = "students") -> BarChart | None:
+    """How many values fall in each tenth of 0-1 (1.0 goes in the top bin)."""
+    if not values:
+        return None
+    counts = [0] * bins
+    for v in values:
+        counts[min(bins - 1, max(0, int(v * bins)))] += 1
+    top = max(counts)
+    step = max(1, -(-top // 4))  # about four gridlines, whole students
+    ceiling = step * 4
+    slot = (WIDTH - LEFT - RIGHT) / bins
+
+    def y(count: float) -> float:
+        return _y(count / ceiling)
+
+    bars = tuple(
+        Bar(LEFT + i * slot + 1, y(n), slot - 2, _y(0) - y(n), f"{100 * i // bins}–{100 * (i + 1) // bins}",
+            str(n) if n else "", f"{n} students scored {100 * i // bins}–{100 * (i + 1) // bins}%")
+        for i, n in enumerate(counts)
+    )
+    ticks = tuple(Tick(y(c), str(c)) for c in range(0, ceiling + 1, step))
+    return BarChart(bars, ticks, x_label, y_label)
+
+
+HBAR_ROW, HBAR_LABEL = 20, 250
+
+
+def hbar_chart(values: Sequence[tuple[str, float, str]], x_label: str) -> BarChart | None:
+    """One horizontal bar per label (fractions 0-1), for long lists such as topics:
+    the labels stay readable however many there are."""
+    if not values:
+        return None
+    height = TOP + len(values) * HBAR_ROW + BOTTOM
+    left, right, bottom = HBAR_LABEL, WIDTH - RIGHT - 30, height - BOTTOM
+    bars = tuple(
+        Bar(left, TOP + i * HBAR_ROW + 3, max(v, 0.0) * (right - left), HBAR_ROW - 6, label, f"{v:.0%}", title)
+        for i, (label, v, title) in enumerate(values)
+    )
+    ticks = tuple(Tick(left + (right - left) * v / 100, f"{v}%") for v in range(0, 101, 25))
+    return BarChart(bars, ticks, x_label, "", WIDTH, height, (left, TOP, right, bottom))

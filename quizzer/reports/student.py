@@ -1,0 +1,281 @@
+"""A student's report: what they know, what they keep missing, and what to do next.
+
+Built from one student's aggregated rows (``queries.StudentData``) and the bank;
+pure, so the class report builds a page for every student from one set of queries.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from ..bank import Bank, Question
+from ..progress import RECENT
+from .charts import BarChart, LineChart, hbar_chart, line_chart
+from .queries import CardRow, QuestionRow, StudentData
+from .readiness import QuestionEvidence, Readiness, estimate
+
+__all__ = ["StudentReport", "build_student_report", "GroupMastery", "QuestionLine", "Missed", "Misconception",
+           "FamilyLine", "Suggestion", "DueLine"]
+
+
+@dataclass(frozen=True)
+class GroupMastery:
+    key: str
+    label: str
+    mastery: float  # mean over the group's questions, unanswered ones 0
+    answers: int  # how many answers it rests on
+    answered: int  # questions answered at least once
+    questions: int
+    recall: float | None  # mean FSRS retrievability of its reviewed questions
+
+
+@dataclass(frozen=True)
+class QuestionLine:
+    question: Question
+    answers: int
+    best: float | None
+    latest: float | None
+    mastery: float
+    numeric_answers: int
+    numeric_latest: float | None
+    recall: float | None
+    due: datetime | None
+
+
+@dataclass(frozen=True)
+class Missed:
+    question: Question
+    criterion_id: str
+    description: str
+    missed: int
+    marked: int
+
+    @property
+    def rate(self) -> float:
+        return self.missed / self.marked if self.marked else 0.0
+
+
+@dataclass(frozen=True)
+class Misconception:
+    question: Question
+    criterion_id: str
+    text: str
+    count: int
+    last_seen: datetime
+    correction: str  # what the mark actually needs
+    explanation: str  # the question's pitfall (or key idea) that corrects it
+
+
+@dataclass(frozen=True)
+class FamilyLine:
+    family: str
+    question_id: str
+    answers: int
+    right: int
+    partly: int
+    wrong: int
+
+
+@dataclass(frozen=True)
+class DueLine:
+    question: Question
+    due: datetime
+    recall: float | None
+    overdue_days: float
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    question: Question
+    reason: str
+    command: str
+
+
+@dataclass(frozen=True)
+class StudentReport:
+    user: str
+    generated: datetime
+    answers: int
+    sessions: int
+    score: float  # all marks earned over all marks available
+    seconds: float
+    first: datetime | None
+    last: datetime | None
+    overall: GroupMastery
+    modules: tuple[GroupMastery, ...]
+    topics: tuple[GroupMastery, ...]
+    questions: tuple[QuestionLine, ...]
+    missed: tuple[Missed, ...]
+    misconceptions: tuple[Misconception, ...]
+    families: tuple[FamilyLine, ...]
+    due: tuple[DueLine, ...]
+    next_up: tuple[Suggestion, ...]
+    readiness: Readiness
+    timeline: LineChart | None
+    topic_chart: BarChart | None
+    recent_sessions: tuple[dict, ...]
+
+    @property
+    def empty(self) -> bool:
+        return self.answers == 0
+
+
+def _recall(cards: list[CardRow], now: datetime) -> dict[str, float]:
+    from ..review import retrievability
+    from ..store.records import ReviewCard
+
+    return {c.question_id: retrievability(ReviewCard(c.question_id, c.card, c.due, None, c.reviews, None), now)
+            for c in cards if c.card}
+
+
+def _group(key: str, label: str, questions: list[Question], mastery: dict[str, float],
+           answers: dict[str, int], recall: dict[str, float]) -> GroupMastery:
+    recalls = [recall[q.id] for q in questions if q.id in recall]
+    return GroupMastery(
+        key, label,
+        mastery=sum(mastery.get(q.id, 0.0) for q in questions) / len(questions) if questions else 0.0,
+        answers=sum(answers.get(q.id, 0) for q in questions),
+        answered=sum(1 for q in questions if answers.get(q.id)),
+        questions=len(questions),
+        recall=sum(recalls) / len(recalls) if recalls else None,
+    )
+
+
+def _explanation(question: Question) -> str:
+    e = question.explanation
+    return e.pitfall or e.key_idea or question.model_answer
+
+
+def build_student_report(bank: Bank, data: StudentData, now: datetime, recent_sessions: int = 8) -> StudentReport:
+    rows: dict[tuple[str, bool], QuestionRow] = {(r.question_id, r.numeric): r for r in data.questions}
+    answers: dict[str, int] = defaultdict(int)
+    for r in data.questions:
+        answers[r.question_id] += r.answers
+    # mastery as ``quizzer stats`` has it: the latest answers of any kind to the question
+    mastery = {}
+    for qid in answers:
+        parts = [rows[k] for k in ((qid, False), (qid, True)) if k in rows]
+        weights = [min(p.answers, RECENT) for p in parts]
+        mastery[qid] = sum(p.recent * w for p, w in zip(parts, weights)) / sum(weights)
+    recall = _recall(data.cards, now)
+    cards = {c.question_id: c for c in data.cards}
+
+    questions = list(bank)
+    by_module: dict[int, list[Question]] = defaultdict(list)
+    by_topic: dict[str, list[Question]] = defaultdict(list)
+    for q in questions:
+        if q.module:
+            by_module[q.module].append(q)
+        for t in q.topics:
+            by_topic[t].append(q)
+    overall = _group("all", "All questions", questions, mastery, answers, recall)
+    modules = tuple(_group(f"module {m}", f"Module {m}", qs, mastery, answers, recall)
+                    for m, qs in sorted(by_module.items()))
+    topics = tuple(sorted((_group(t, bank.topics.get(t, t), qs, mastery, answers, recall)
+                           for t, qs in by_topic.items()), key=lambda g: (g.mastery, g.key)))
+
+    lines = []
+    for q in questions:
+        saq, num = rows.get((q.id, False)), rows.get((q.id, True))
+        card = cards.get(q.id)
+        lines.append(QuestionLine(q, saq.answers if saq else 0, saq.best if saq else None,
+                                  saq.latest if saq else None, mastery.get(q.id, 0.0),
+                                  num.answers if num else 0, num.latest if num else None,
+                                  recall.get(q.id), card.due if card else None))
+
+    missed = sorted(
+        (Missed(bank.get(c.question_id), c.criterion_id, _criterion_text(bank.get(c.question_id), c.criterion_id),
+                c.missed, c.marked)
+         for c in data.criteria if c.missed and bank.get(c.question_id)),
+        key=lambda m: (-m.missed, -m.rate, m.question.id, m.criterion_id))[:8]
+
+    misconceptions = tuple(sorted(
+        (Misconception(bank.get(m.question_id), m.criterion_id, m.text, m.count, m.last_seen,
+                       _criterion_text(bank.get(m.question_id), m.criterion_id), _explanation(bank.get(m.question_id)))
+         for m in data.misconceptions if bank.get(m.question_id)),
+        key=lambda m: (-m.count, m.question.id, m.text)))
+
+    families = tuple(sorted((FamilyLine(f.family, f.question_id, f.answers, f.right, f.partly, f.wrong)
+                             for f in data.families), key=lambda f: (-(f.wrong + f.partly) / f.answers, f.family)))
+
+    due = tuple(sorted((DueLine(bank.get(c.question_id), c.due, recall.get(c.question_id),
+                                (now - c.due).total_seconds() / 86400)
+                        for c in data.cards if c.due <= now and bank.get(c.question_id)),
+                       key=lambda d: d.due))
+
+    evidence = [QuestionEvidence(q.id, q.marks, _recent_saq(rows.get((q.id, False))), recall.get(q.id))
+                for q in questions]
+    totals = data.totals
+    sessions = sorted(data.sessions, key=lambda s: s.started_at)
+    timeline = line_chart([(s.started_at, s.score / s.max, f"{s.kind} {s.mode}, {s.answers} answers")
+                           for s in sessions if s.max > 0])
+    topic_chart = hbar_chart([(g.key, g.mastery, f"{g.label}: {g.mastery:.0%} over {g.answers} answers")
+                              for g in topics], "mastery (share of the marks)")
+    recent = tuple({"id": s.session_id, "kind": s.kind, "mode": s.mode,
+                    "title": s.title, "started_at": s.started_at, "answers": s.answers,
+                    "score": s.score, "max": s.max, "seconds": s.seconds}
+                   for s in reversed(sessions[-recent_sessions:]))
+    return StudentReport(
+        user=data.name, generated=now,
+        answers=totals.answers if totals else 0, sessions=totals.sessions if totals else 0,
+        score=(totals.score / totals.max) if totals and totals.max else 0.0,
+        seconds=totals.seconds if totals else 0.0,
+        first=totals.first if totals else None, last=totals.last if totals else None,
+        overall=overall, modules=modules, topics=topics, questions=tuple(lines),
+        missed=tuple(missed), misconceptions=misconceptions, families=families, due=due,
+        next_up=_suggestions(bank, lines, misconceptions, due, now),
+        readiness=estimate(evidence), timeline=timeline, topic_chart=topic_chart, recent_sessions=recent,
+    )
+
+
+def _recent_saq(row: QuestionRow | None) -> tuple[float, ...]:
+    """The evidence for a question: its mastery (mean of the latest answers) repeated
+    once per answer it rests on, up to the three the mean was taken over."""
+    if row is None:
+        return ()
+    return (row.recent,) * min(row.answers, RECENT)
+
+
+def _criterion_text(question: Question | None, criterion_id: str) -> str:
+    if question is None:
+        return ""
+    for c in question.rubric:
+        if c.id == criterion_id:
+            return c.description
+    return ""
+
+
+def _suggestions(bank: Bank, lines: list[QuestionLine], misconceptions: tuple[Misconception, ...],
+                 due: tuple[DueLine, ...], now: datetime, count: int = 3) -> tuple[Suggestion, ...]:
+    """The three questions most worth practising next, each with its reason.
+
+    Need is scored: a misconception still standing outweighs everything, then a
+    review that is due (more so when recall has dropped), then low mastery; a
+    question never tried counts as weak. Ties go to the bank's order.
+    """
+    due_by = {d.question.id: d for d in due}
+    wrong_ideas: dict[str, Misconception] = {}
+    for m in misconceptions:
+        wrong_ideas.setdefault(m.question.id, m)
+    scored = []
+    for order, line in enumerate(lines):
+        q = line.question
+        need, reasons = 1.0 - line.mastery, []
+        if q.id in wrong_ideas:
+            need += 1.0
+            reasons.append(f"you wrote that {wrong_ideas[q.id].text!s}")
+        if q.id in due_by:
+            d = due_by[q.id]
+            need += 0.5 + (0.5 * (1 - d.recall) if d.recall is not None else 0)
+            reasons.append("due for review" + (f" (recall now about {d.recall:.0%})" if d.recall is not None else ""))
+        if line.answers == 0 and line.numeric_answers == 0:
+            reasons.append("not practised yet")
+        elif line.latest is not None and line.latest < 1:
+            reasons.append(f"latest answer earned {line.latest:.0%} of the marks")
+        if not reasons:
+            reasons.append(f"mastery {line.mastery:.0%}")
+        scored.append((-need, order, Suggestion(q, "; ".join(reasons), f"quizzer quiz --questions {q.id}")))
+    scored.sort(key=lambda s: (s[0], s[1]))
+    return tuple(s for *_, s in scored[:count])

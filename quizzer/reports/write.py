@@ -1,0 +1,84 @@
+"""Turning reports into files: one self-contained HTML page per student, and a
+folder for a class (overview, pre-sorted student tables, CSV, students' pages).
+
+Every page is written to a temporary name and renamed into place, so a report
+interrupted half way never leaves a half-written page behind.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from pathlib import Path
+
+from ..render import render
+from .cohort import SORT_KEYS, ClassReport
+from .student import StudentReport
+
+__all__ = ["write_student_page", "write_class_folder", "csv_cell", "COURSE"]
+
+COURSE = "Deep Neural Network Architectures"
+SORT_LABELS = {"name": "name", "answers": "answers", "score": "score", "mastery": "mastery",
+               "readiness": "paper today", "time": "time", "last": "last active", "due": "questions due",
+               "misconceptions": "misconceptions"}
+
+
+def _write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+    return path
+
+
+def write_student_page(report: StudentReport, path: Path, *, scope: str = "", back: str = "",
+                       back_label: str = "") -> Path:
+    html = render("report/student.html", report=report, course=COURSE, scope=scope, back=back,
+                  back_label=back_label)
+    return _write(Path(path), html)
+
+
+def csv_cell(value) -> str:
+    """A value for the CSV, defused: a spreadsheet would run a cell starting with
+    = + - @ (or a tab or carriage return) as a formula, so such text gets a leading
+    apostrophe. Numbers are written as numbers."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"{value:g}" if isinstance(value, float) else str(value)
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _csv(report: ClassReport) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["student", "answers", "sessions", "score", "mastery", "paper_today", "minutes",
+                     "last_active", "due", "misconceptions", "report"])
+    for s in report.sorted_by("name"):
+        writer.writerow([csv_cell(v) for v in (
+            s.name, s.answers, s.sessions, None if s.score is None else round(s.score, 4), round(s.mastery, 4),
+            round(s.readiness, 4), round(s.seconds / 60, 1), s.last.isoformat() if s.last else "", s.due,
+            s.misconceptions, f"students/{s.page}")])
+    return out.getvalue()
+
+
+def sorted_page(key: str) -> str:
+    return "index.html" if key == "name" else f"students-by-{key}.html"
+
+
+def write_class_folder(report: ClassReport, folder: Path, *, scope: str = "") -> list[Path]:
+    folder = Path(folder)
+    pages = {key: sorted_page(key) for key in SORT_KEYS}
+    written = [_write(folder / "index.html", render(
+        "report/class.html", report=report, course=COURSE, students=report.sorted_by("name"), sort="name",
+        pages=pages))]
+    for key in SORT_KEYS:
+        if key != "name":
+            written.append(_write(folder / pages[key], render(
+                "report/students_sorted.html", report=report, students=report.sorted_by(key),
+                sort=key, sort_label=SORT_LABELS[key], pages=pages)))
+    written.append(_write(folder / "students.csv", _csv(report)))
+    for line, student in zip(report.students, report.reports):
+        written.append(write_student_page(student, folder / "students" / line.page, scope=scope,
+                                          back="../index.html", back_label=f"class report: {report.title}"))
+    return written
