@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -12,6 +11,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from quizzer.cli import cli
+
+from .browser import chromium, needs_chromium, needs_poppler, pdf_pages
 
 ROSTER = "student_id,name,group\n1001,Zoë Ångström,A\n1002,\"<script>alert(1)</script>\",B\n1003,محمد علي,A\n"
 
@@ -140,17 +141,6 @@ def test_a_damaged_manifest_is_a_clear_error(runner, tmp_path, shipped_bank):
     assert result.exit_code == 1 and "not a Quizzer exam manifest" in result.output
 
 
-def pdf_pages(path: Path) -> int:
-    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
-    return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
-
-
-needs_poppler = pytest.mark.skipif(shutil.which("pdftoppm") is None,
-                                   reason="poppler-utils (pdftoppm, pdfinfo) not installed; .ci/run installs it")
-needs_chromium = pytest.mark.skipif(shutil.which("chromium") is None,
-                                    reason="Debian's chromium is not installed; .ci/run installs it")
-
-
 @needs_poppler
 def test_pdf_sheets_have_a_page_per_student_and_real_content(runner, roster, tmp_path):
     out = tmp_path / "exam"
@@ -172,11 +162,7 @@ def test_chromium_prints_the_sheets_without_clipping(runner, roster, tmp_path):
     out = tmp_path / "exam"
     build(runner, roster, out, "--paper", "letter")
     target = tmp_path / "chromium.pdf"
-    subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                    f"--user-data-dir={tmp_path / 'profile'}", "--no-pdf-header-footer",
-                    f"--print-to-pdf={target}", (out / "sheets.html").as_uri()],
-                   check=True, capture_output=True, timeout=120)
+    chromium(tmp_path / "profile", "--no-pdf-header-footer", f"--print-to-pdf={target}", (out / "sheets.html").as_uri())
     pages = pdf_pages(target)
     assert 3 <= pages <= 9
     text = subprocess.run(["pdftotext", "-layout", str(target), "-"], capture_output=True, text=True).stdout

@@ -9,12 +9,13 @@ The results are plain rows grouped by user id; nothing here knows about HTML.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import Connection, and_, case, func, select
 
+from ..progress import RECENT
 from ..store.models import CriterionResult, QuizSession, Response, ReviewState, User
 
 __all__ = ["Scope", "QuestionRow", "FamilyRow", "CriterionRow", "MisconceptionRow", "SessionRow",
@@ -46,10 +47,16 @@ class QuestionRow:
     answers: int
     best: float  # fractions of the marks, 0-1
     latest: float
-    recent: float  # mean over the latest three answers: the question's mastery
+    recent: float  # mean over the latest three answers of this kind
     score: float  # marks earned over all answers, and out of
     max: float
     seconds: float
+    latest_id: int = 0
+    latest_answer: str = ""
+    # of the latest three answers to the question of either kind, those of this kind:
+    # their sum and number (the question's mastery, as ``quizzer stats`` has it)
+    mastery_sum: float = 0.0
+    mastery_count: int = 0
 
 
 @dataclass(frozen=True)
@@ -144,9 +151,11 @@ def _question_rows(db: Connection, scope: Scope):
     numeric = case((R.c.family.is_(None), 0), else_=1).label("numeric")
     fraction = (R.c.score / R.c.max_score).label("fraction")
     ranked = (
-        select(R.c.user_id, R.c.question_id, numeric, fraction, R.c.score, R.c.max_score, R.c.seconds,
+        select(R.c.id, R.c.user_id, R.c.question_id, numeric, fraction, R.c.score, R.c.max_score, R.c.seconds,
                func.row_number().over(partition_by=(R.c.user_id, R.c.question_id, numeric),
-                                      order_by=(R.c.created_at.desc(), R.c.id.desc())).label("rank"))
+                                      order_by=(R.c.created_at.desc(), R.c.id.desc())).label("rank"),
+               func.row_number().over(partition_by=(R.c.user_id, R.c.question_id),
+                                      order_by=(R.c.created_at.desc(), R.c.id.desc())).label("overall"))
         .where(scope.responses(), R.c.max_score > 0)
         .subquery()
     )
@@ -154,12 +163,28 @@ def _question_rows(db: Connection, scope: Scope):
     query = (
         select(q.user_id, q.question_id, q.numeric, func.count(), func.max(q.fraction),
                func.max(case((q.rank == 1, q.fraction))), func.avg(case((q.rank <= 3, q.fraction))),
-               func.sum(q.score), func.sum(q.max_score), func.sum(q.seconds))
+               func.sum(q.score), func.sum(q.max_score), func.sum(q.seconds), func.max(case((q.rank == 1, q.id))),
+               func.sum(case((q.overall <= RECENT, q.fraction), else_=0.0)),
+               func.sum(case((q.overall <= RECENT, 1), else_=0)))
         .group_by(q.user_id, q.question_id, q.numeric)
     )
-    for user, qid, is_numeric, n, best, latest, recent, score, top, seconds in db.execute(query):
-        yield user, QuestionRow(qid, bool(is_numeric), n, float(best), float(latest), float(recent),
-                                float(score), float(top), float(seconds or 0))
+    rows = [(user, QuestionRow(qid, bool(is_numeric), n, float(best), float(latest), float(recent), float(score),
+                               float(top), float(seconds or 0), latest_id, "", float(m_sum), int(m_count)))
+            for user, qid, is_numeric, n, best, latest, recent, score, top, seconds, latest_id, m_sum, m_count
+            in db.execute(query)]
+    answers = _answers(db, [row.latest_id for _, row in rows])
+    for user, row in rows:
+        yield user, replace(row, latest_answer=answers.get(row.latest_id, ""))
+
+
+def _answers(db: Connection, ids: list[int], chunk: int = 5_000) -> dict[int, str]:
+    """The answer texts of the given responses (looked up by primary key, so the
+    window above need not carry every answer's text through its sort)."""
+    found: dict[int, str] = {}
+    for start in range(0, len(ids), chunk):
+        part = ids[start:start + chunk]
+        found.update(db.execute(select(R.c.id, R.c.answer).where(R.c.id.in_(part))).all())
+    return found
 
 
 def _family_rows(db: Connection, scope: Scope):

@@ -42,6 +42,7 @@ class QuestionLine:
     numeric_latest: float | None
     recall: float | None
     due: datetime | None
+    latest_answer: str = ""
 
 
 @dataclass(frozen=True)
@@ -153,12 +154,12 @@ def build_student_report(bank: Bank, data: StudentData, now: datetime, recent_se
     answers: dict[str, int] = defaultdict(int)
     for r in data.questions:
         answers[r.question_id] += r.answers
-    # mastery as ``quizzer stats`` has it: the latest answers of any kind to the question
+    # mastery as ``quizzer stats`` has it: the latest three answers of either kind
     mastery = {}
     for qid in answers:
         parts = [rows[k] for k in ((qid, False), (qid, True)) if k in rows]
-        weights = [min(p.answers, RECENT) for p in parts]
-        mastery[qid] = sum(p.recent * w for p, w in zip(parts, weights)) / sum(weights)
+        counted = sum(p.mastery_count for p in parts)
+        mastery[qid] = sum(p.mastery_sum for p in parts) / counted if counted else 0.0
     recall = _recall(data.cards, now)
     cards = {c.question_id: c for c in data.cards}
 
@@ -183,7 +184,8 @@ def build_student_report(bank: Bank, data: StudentData, now: datetime, recent_se
         lines.append(QuestionLine(q, saq.answers if saq else 0, saq.best if saq else None,
                                   saq.latest if saq else None, mastery.get(q.id, 0.0),
                                   num.answers if num else 0, num.latest if num else None,
-                                  recall.get(q.id), card.due if card else None))
+                                  recall.get(q.id), card.due if card else None,
+                                  saq.latest_answer if saq else ""))
 
     missed = sorted(
         (Missed(bank.get(c.question_id), c.criterion_id, _criterion_text(bank.get(c.question_id), c.criterion_id),
