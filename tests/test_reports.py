@@ -150,7 +150,9 @@ def test_student_figures_match_the_raw_responses(practised, shipped_bank):
         for r in responses:
             for c in r.criteria:
                 if c.get("misconception"):
-                    found[(r.question_id, c["misconception"])] += 1
+                    # recorded as '"<their words>" (the misconception: <the bank's phrase>)'
+                    phrase = c["misconception"].split("(the misconception: ", 1)[1][:-1]
+                    found[(r.question_id, phrase)] += 1
         assert {(m.question.id, m.text): m.count for m in report.misconceptions} == dict(found)
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,7 +30,7 @@ from datetime import datetime
 from ..bank import Bank, Question
 from .charts import BarChart, histogram
 from .queries import StudentData
-from .student import StudentReport, build_student_report
+from .student import StudentReport, build_student_report, misconception_parts
 
 __all__ = ["ClassReport", "StudentLine", "ItemStat", "CommonMisconception", "build_class_report", "pearson",
            "slug", "SORT_KEYS", "MIN_STUDENTS"]
@@ -124,7 +125,8 @@ SORT_KEYS = {
 
 def slug(name: str, taken: set[str]) -> str:
     """A safe, readable and unique file name for a student's page."""
-    base = re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-")[:40] or "student"
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    base = re.sub(r"[^a-z0-9]+", "-", ascii_name.casefold()).strip("-")[:40] or "student"
     digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
     page = f"{base}-{digest}.html"
     while page in taken:
@@ -244,7 +246,7 @@ def _common_misconceptions(bank: Bank, students: Sequence[StudentData], limit: i
     who: dict[tuple[str, str, str], set[int]] = defaultdict(set)
     for s in students:
         for m in s.misconceptions:
-            key = (m.question_id, m.criterion_id, m.text)
+            key = (m.question_id, m.criterion_id, misconception_parts(m.text)[0])
             counts[key] += m.count
             who[key].add(s.user_id)
     ranked = sorted(counts, key=lambda k: (-len(who[k]), -counts[k], k))

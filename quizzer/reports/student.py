@@ -6,6 +6,7 @@ pure, so the class report builds a page for every student from one set of querie
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
@@ -58,15 +59,32 @@ class Missed:
         return self.missed / self.marked if self.marked else 0.0
 
 
+_RECORDED = re.compile(r'^"(?P<words>.*)" \(the misconception: (?P<phrase>.*)\)$', re.S)
+
+
+def misconception_parts(recorded: str) -> tuple[str, str]:
+    """The misconception as the bank words it, and the student's own words.
+
+    The scorer records a misconception as ``"<the student's words>" (the
+    misconception: <the bank's phrase>)``; reports group by the bank's phrase, so
+    that the same wrong idea in different words counts as one.
+    """
+    found = _RECORDED.match(recorded or "")
+    if found is None:
+        return recorded, recorded
+    return found["phrase"], found["words"]
+
+
 @dataclass(frozen=True)
 class Misconception:
     question: Question
     criterion_id: str
-    text: str
+    text: str  # the bank's phrase
     count: int
     last_seen: datetime
     correction: str  # what the mark actually needs
     explanation: str  # the question's pitfall (or key idea) that corrects it
+    words: str = ""  # how the student put it, most recently
 
 
 @dataclass(frozen=True)
@@ -193,11 +211,7 @@ def build_student_report(bank: Bank, data: StudentData, now: datetime, recent_se
          for c in data.criteria if c.missed and bank.get(c.question_id)),
         key=lambda m: (-m.missed, -m.rate, m.question.id, m.criterion_id))[:8]
 
-    misconceptions = tuple(sorted(
-        (Misconception(bank.get(m.question_id), m.criterion_id, m.text, m.count, m.last_seen,
-                       _criterion_text(bank.get(m.question_id), m.criterion_id), _explanation(bank.get(m.question_id)))
-         for m in data.misconceptions if bank.get(m.question_id)),
-        key=lambda m: (-m.count, m.question.id, m.text)))
+    misconceptions = _misconceptions(bank, data)
 
     families = tuple(sorted((FamilyLine(f.family, f.question_id, f.answers, f.right, f.partly, f.wrong)
                              for f in data.families), key=lambda f: (-(f.wrong + f.partly) / f.answers, f.family)))
@@ -230,6 +244,21 @@ def build_student_report(bank: Bank, data: StudentData, now: datetime, recent_se
         next_up=_suggestions(bank, lines, misconceptions, due, now),
         readiness=estimate(evidence), timeline=timeline, topic_chart=topic_chart, recent_sessions=recent,
     )
+
+
+def _misconceptions(bank: Bank, data: StudentData) -> tuple[Misconception, ...]:
+    grouped: dict[tuple[str, str, str], list] = defaultdict(list)
+    for m in data.misconceptions:
+        if bank.get(m.question_id) is not None:
+            phrase, _ = misconception_parts(m.text)
+            grouped[(m.question_id, m.criterion_id, phrase)].append(m)
+    found = []
+    for (qid, cid, phrase), rows in grouped.items():
+        question, latest = bank.get(qid), max(rows, key=lambda r: r.last_seen)
+        found.append(Misconception(question, cid, phrase, sum(r.count for r in rows), latest.last_seen,
+                                   _criterion_text(question, cid), _explanation(question),
+                                   misconception_parts(latest.text)[1]))
+    return tuple(sorted(found, key=lambda m: (-m.count, m.question.id, m.text)))
 
 
 def _recent_saq(row: QuestionRow | None) -> tuple[float, ...]:
@@ -267,7 +296,7 @@ def _suggestions(bank: Bank, lines: list[QuestionLine], misconceptions: tuple[Mi
         need, reasons = 1.0 - line.mastery, []
         if q.id in wrong_ideas:
             need += 1.0
-            reasons.append(f"you wrote that {wrong_ideas[q.id].text!s}")
+            reasons.append(f"your answers said that {wrong_ideas[q.id].text}")
         if q.id in due_by:
             d = due_by[q.id]
             need += 0.5 + (0.5 * (1 - d.recall) if d.recall is not None else 0)
