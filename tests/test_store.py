@@ -102,6 +102,16 @@ def test_criterion_results_follow_the_response_through_a_regrade(store):
     store.regrade([(rid, 2.0, [{"id": "a", "awarded": 1, "max": 1}, {"id": "b", "awarded": 1, "max": 1}],
                     "fb", "h2")], NOW)
     assert criterion_table(store, rid) == [("a", 1.0, 1.0, None), ("b", 1.0, 1.0, None)]
+    with store.engine.connect() as connection:  # and the running summaries follow
+        progress = connection.exec_driver_sql(
+            "SELECT answers, score, max_score, best, r1 FROM question_progress WHERE question_id = 'Q1'").all()
+        missed = connection.exec_driver_sql("SELECT criterion_id, marked, missed FROM criterion_progress "
+                                            "ORDER BY criterion_id").all()
+        wrong_ideas = connection.exec_driver_sql("SELECT count(*) FROM misconception_counts").scalar()
+        session = connection.exec_driver_sql(f"SELECT answers, score FROM quiz_sessions WHERE id = {info.id}").one()
+    assert [tuple(r) for r in progress] == [(1, 2.0, 2.0, 1.0, 1.0)]
+    assert [tuple(r) for r in missed] == [("a", 1, 0), ("b", 1, 0)]
+    assert wrong_ideas == 0 and tuple(session) == (1, 2.0)
 
 
 def test_naive_times_are_refused(store):

@@ -30,7 +30,7 @@ from datetime import datetime
 from ..bank import Bank, Question
 from .charts import BarChart, histogram
 from .queries import StudentData
-from .student import StudentReport, build_student_report, misconception_parts
+from .student import StudentReport, build_student_report
 
 __all__ = ["ClassReport", "StudentLine", "ItemStat", "CommonMisconception", "build_class_report", "pearson",
            "slug", "SORT_KEYS", "MIN_STUDENTS"]
@@ -246,7 +246,7 @@ def _common_misconceptions(bank: Bank, students: Sequence[StudentData], limit: i
     who: dict[tuple[str, str, str], set[int]] = defaultdict(set)
     for s in students:
         for m in s.misconceptions:
-            key = (m.question_id, m.criterion_id, misconception_parts(m.text)[0])
+            key = (m.question_id, m.criterion_id, m.text)
             counts[key] += m.count
             who[key].add(s.user_id)
     ranked = sorted(counts, key=lambda k: (-len(who[k]), -counts[k], k))

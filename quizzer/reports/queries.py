@@ -1,9 +1,12 @@
-"""The SQL behind the reports: every count, mean and latest answer is aggregated
-by the database, grouped per student, so a class of a thousand students with a
-million answers is read as a few tens of thousands of summary rows.
+"""The SQL behind the reports, grouped per student.
 
-Each query takes a ``Scope``: one student, everyone, or the sessions of one exam.
-The results are plain rows grouped by user id; nothing here knows about HTML.
+Reports over all practice (one student, or everyone) read the running summaries
+the store keeps as answers are recorded (``quizzer/store/summaries.py``): one row
+per student and question or family, criterion and misconception, and totals on
+each session. So a class of a thousand students with a million answers is read
+as a few tens of thousands of rows, and no answer is re-read. A report of some
+sessions (an exam) computes the same rows from those sessions' answers with the
+same SQL the summaries are rebuilt with. Nothing here knows about HTML.
 """
 
 from __future__ import annotations
@@ -13,15 +16,19 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, func, select
+from sqlalchemy import Connection, and_, select
 
 from ..progress import RECENT
-from ..store.models import CriterionResult, QuizSession, Response, ReviewState, User
+from ..store import summaries
+from ..store.models import CriterionProgress, CriterionResult, MisconceptionCount, QuestionProgress, QuizSession, \
+    Response, ReviewState, User
 
 __all__ = ["Scope", "QuestionRow", "FamilyRow", "CriterionRow", "MisconceptionRow", "SessionRow",
            "TotalsRow", "CardRow", "StudentData", "fetch", "exam_sessions"]
 
 R, S, C = Response.__table__, QuizSession.__table__, CriterionResult.__table__
+QP, CP, MC = QuestionProgress.__table__, CriterionProgress.__table__, MisconceptionCount.__table__
+
 
 
 @dataclass(frozen=True)
@@ -42,21 +49,20 @@ class Scope:
 
 @dataclass(frozen=True)
 class QuestionRow:
+    """A student's answers to one question: the short answer, or all its numeric variants."""
+
     question_id: str
     numeric: bool
     answers: int
     best: float  # fractions of the marks, 0-1
     latest: float
-    recent: float  # mean over the latest three answers of this kind
+    recent: tuple[tuple[datetime, float], ...]  # the latest three answers, newest first: (time, fraction)
     score: float  # marks earned over all answers, and out of
     max: float
     seconds: float
+    first: datetime
     latest_id: int = 0
     latest_answer: str = ""
-    # of the latest three answers to the question of either kind, those of this kind:
-    # their sum and number (the question's mastery, as ``quizzer stats`` has it)
-    mastery_sum: float = 0.0
-    mastery_count: int = 0
 
 
 @dataclass(frozen=True)
@@ -85,9 +91,10 @@ class CriterionRow:
 class MisconceptionRow:
     question_id: str
     criterion_id: str
-    text: str
+    text: str  # the bank's phrase
     count: int
     last_seen: datetime
+    words: str  # the student's own words, most recently
 
 
 @dataclass(frozen=True)
@@ -138,8 +145,8 @@ class StudentData:
 
 
 def _utc(value) -> datetime | None:
-    """Aggregates of a time column come back as aware datetimes on PostgreSQL and
-    may come back naive (or as text) on SQLite; the store keeps UTC either way."""
+    """Times computed in SQL come back aware from PostgreSQL, and naive or as text
+    from SQLite; the store keeps UTC either way."""
     if value is None:
         return None
     if isinstance(value, str):
@@ -147,39 +154,48 @@ def _utc(value) -> datetime | None:
     return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
+def _where(table, scope: Scope):
+    clauses = [table.c.user_id == scope.user_id] if scope.user_id is not None else []
+    return and_(True, *clauses)
+
+
+def _progress_rows(db: Connection, scope: Scope):
+    """``question_progress`` rows: stored, or computed from the scope's sessions."""
+    if scope.session_ids is None:
+        query = select(*(QP.c[name] for name in summaries.QUESTION_COLUMNS)).where(_where(QP, scope))
+    else:
+        query = summaries.question_summary(R.c.session_id.in_(scope.session_ids))
+    return db.execute(query).all()
+
+
 def _question_rows(db: Connection, scope: Scope):
-    numeric = case((R.c.family.is_(None), 0), else_=1).label("numeric")
-    fraction = (R.c.score / R.c.max_score).label("fraction")
-    ranked = (
-        select(R.c.id, R.c.user_id, R.c.question_id, numeric, fraction, R.c.score, R.c.max_score, R.c.seconds,
-               func.row_number().over(partition_by=(R.c.user_id, R.c.question_id, numeric),
-                                      order_by=(R.c.created_at.desc(), R.c.id.desc())).label("rank"),
-               func.row_number().over(partition_by=(R.c.user_id, R.c.question_id),
-                                      order_by=(R.c.created_at.desc(), R.c.id.desc())).label("overall"))
-        .where(scope.responses(), R.c.max_score > 0)
-        .subquery()
-    )
-    q = ranked.c
-    query = (
-        select(q.user_id, q.question_id, q.numeric, func.count(), func.max(q.fraction),
-               func.max(case((q.rank == 1, q.fraction))), func.avg(case((q.rank <= 3, q.fraction))),
-               func.sum(q.score), func.sum(q.max_score), func.sum(q.seconds), func.max(case((q.rank == 1, q.id))),
-               func.sum(case((q.overall <= RECENT, q.fraction), else_=0.0)),
-               func.sum(case((q.overall <= RECENT, 1), else_=0)))
-        .group_by(q.user_id, q.question_id, q.numeric)
-    )
-    rows = [(user, QuestionRow(qid, bool(is_numeric), n, float(best), float(latest), float(recent), float(score),
-                               float(top), float(seconds or 0), latest_id, "", float(m_sum), int(m_count)))
-            for user, qid, is_numeric, n, best, latest, recent, score, top, seconds, latest_id, m_sum, m_count
-            in db.execute(query)]
-    answers = _answers(db, [row.latest_id for _, row in rows])
-    for user, row in rows:
-        yield user, replace(row, latest_answer=answers.get(row.latest_id, ""))
+    """Per student: a QuestionRow per question and kind, and a FamilyRow per family."""
+    grouped: dict[tuple[int, str, bool], list] = defaultdict(list)
+    families = []
+    for row in _progress_rows(db, scope):
+        user, qid, family, answers, full, zero, score, top, seconds, best, latest_id, first = row[:12]
+        recent = tuple((_utc(t), float(r)) for r, t in ((row[12], row[13]), (row[14], row[15]),
+                                                         (row[16], row[17])) if r is not None)
+        grouped[(user, qid, bool(family))].append(
+            (answers, float(score), float(top), float(seconds or 0), float(best), latest_id, _utc(first), recent))
+        if family:
+            families.append((user, FamilyRow(family, qid, answers, full, answers - full - zero, zero, float(score),
+                                             float(top))))
+    rows = []
+    for (user, qid, numeric), parts in grouped.items():
+        recent = tuple(sorted((point for part in parts for point in part[7]), key=lambda p: p[0],
+                              reverse=True)[:RECENT])
+        newest = max(parts, key=lambda part: part[7][0][0])
+        rows.append((user, QuestionRow(qid, numeric, sum(p[0] for p in parts), max(p[4] for p in parts),
+                                       recent[0][1], recent, sum(p[1] for p in parts), sum(p[2] for p in parts),
+                                       sum(p[3] for p in parts), min(p[6] for p in parts), newest[5])))
+    answers = _answers(db, [row.latest_id for _, row in rows if not row.numeric])
+    questions = [(user, replace(row, latest_answer=answers.get(row.latest_id, ""))) for user, row in rows]
+    return questions, families
 
 
 def _answers(db: Connection, ids: list[int], chunk: int = 5_000) -> dict[int, str]:
-    """The answer texts of the given responses (looked up by primary key, so the
-    window above need not carry every answer's text through its sort)."""
+    """The answer texts of the given responses, looked up by primary key."""
     found: dict[int, str] = {}
     for start in range(0, len(ids), chunk):
         part = ids[start:start + chunk]
@@ -187,68 +203,49 @@ def _answers(db: Connection, ids: list[int], chunk: int = 5_000) -> dict[int, st
     return found
 
 
-def _family_rows(db: Connection, scope: Scope):
-    right = func.sum(case((R.c.score >= R.c.max_score, 1), else_=0))
-    wrong = func.sum(case((R.c.score <= 0, 1), else_=0))
-    query = (select(R.c.user_id, R.c.family, R.c.question_id, func.count(), right, wrong, func.sum(R.c.score),
-                    func.sum(R.c.max_score))
-             .where(scope.responses(), R.c.family.is_not(None))
-             .group_by(R.c.user_id, R.c.family, R.c.question_id))
-    for user, family, qid, n, ok, bad, score, top in db.execute(query):
-        yield user, FamilyRow(family, qid, n, int(ok), n - int(ok) - int(bad), int(bad), float(score), float(top))
-
-
-def _criterion_scope(scope: Scope):
-    """Criterion rows carry the user; a session scope needs their responses."""
-    clauses = []
-    if scope.user_id is not None:
-        clauses.append(C.c.user_id == scope.user_id)
-    if scope.session_ids is not None:
-        clauses.append(C.c.response_id.in_(select(R.c.id).where(R.c.session_id.in_(scope.session_ids))))
-    return and_(True, *clauses)
+def _session_criteria(scope: Scope):
+    return C.c.response_id.in_(select(R.c.id).where(R.c.session_id.in_(scope.session_ids)))
 
 
 def _criterion_rows(db: Connection, scope: Scope):
-    missed = func.sum(case((C.c.awarded < C.c.max_marks, 1), else_=0))
-    query = (select(C.c.user_id, C.c.question_id, C.c.criterion_id, func.count(), missed,
-                    func.sum(C.c.awarded), func.sum(C.c.max_marks))
-             .where(_criterion_scope(scope))
-             .group_by(C.c.user_id, C.c.question_id, C.c.criterion_id))
-    for user, qid, cid, n, miss, awarded, top in db.execute(query):
-        yield user, CriterionRow(qid, cid, n, int(miss), float(awarded), float(top))
+    if scope.session_ids is None:
+        query = select(*(CP.c[name] for name in summaries.CRITERION_COLUMNS)).where(_where(CP, scope))
+    else:
+        query = summaries.criterion_summary(_session_criteria(scope))
+    for user, qid, cid, n, missed, awarded, top in db.execute(query):
+        yield user, CriterionRow(qid, cid, n, int(missed), float(awarded), float(top))
 
 
 def _misconception_rows(db: Connection, scope: Scope):
-    last_seen = func.max(R.c.created_at)
-    query = (select(C.c.user_id, C.c.question_id, C.c.criterion_id, C.c.misconception, func.count(), last_seen)
-             .join(R, R.c.id == C.c.response_id)
-             .where(_criterion_scope(scope), C.c.misconception.is_not(None))
-             .group_by(C.c.user_id, C.c.question_id, C.c.criterion_id, C.c.misconception))
-    for user, qid, cid, text, n, seen in db.execute(query):
-        yield user, MisconceptionRow(qid, cid, text, n, _utc(seen))
+    if scope.session_ids is None:
+        rows = db.execute(select(*(MC.c[name] for name in summaries.MISCONCEPTION_COLUMNS))
+                          .where(_where(MC, scope))).all()
+    else:
+        rows = [tuple(r[name] for name in summaries.MISCONCEPTION_COLUMNS)
+                for r in summaries.misconception_summary(db, _session_criteria(scope))]
+    for user, qid, cid, phrase, n, seen, words in rows:
+        yield user, MisconceptionRow(qid, cid, phrase, n, _utc(seen), words)
 
 
 def _session_rows(db: Connection, scope: Scope):
-    query = (select(R.c.user_id, S.c.id, S.c.kind, S.c.mode, S.c.title, S.c.started_at, func.count(),
-                    func.sum(R.c.score), func.sum(R.c.max_score), func.sum(R.c.seconds))
-             .join(S, S.c.id == R.c.session_id)
-             .where(scope.responses())
-             .group_by(R.c.user_id, S.c.id, S.c.kind, S.c.mode, S.c.title, S.c.started_at)
-             .order_by(S.c.started_at, S.c.id))
+    query = (select(S.c.user_id, S.c.id, S.c.kind, S.c.mode, S.c.title, S.c.started_at, S.c.answers, S.c.score,
+                    S.c.max_score, S.c.seconds)
+             .where(S.c.answers > 0).order_by(S.c.started_at, S.c.id))
+    if scope.user_id is not None:
+        query = query.where(S.c.user_id == scope.user_id)
+    if scope.session_ids is not None:
+        query = query.where(S.c.id.in_(scope.session_ids))
     for user, sid, kind, mode, title, started, n, score, top, seconds in db.execute(query):
-        yield user, SessionRow(sid, kind, mode, title or "", _utc(started), n, float(score), float(top),
+        yield user, SessionRow(sid, kind, mode, title or "", started, n, float(score), float(top),
                                float(seconds or 0))
 
 
-def _totals(db: Connection, scope: Scope):
-    query = (select(R.c.user_id, func.count(), func.count(R.c.session_id.distinct()), func.sum(R.c.score),
-                    func.sum(R.c.max_score), func.sum(R.c.seconds), func.min(R.c.created_at),
-                    func.max(R.c.created_at))
-             .where(scope.responses())
-             .group_by(R.c.user_id))
-    for user, n, sessions, score, top, seconds, first, last in db.execute(query):
-        yield user, TotalsRow(n, sessions, float(score or 0), float(top or 0), float(seconds or 0),
-                              _utc(first), _utc(last))
+def _totals(questions: list[QuestionRow], sessions: list[SessionRow]) -> TotalsRow | None:
+    if not questions:
+        return None
+    return TotalsRow(sum(q.answers for q in questions), len(sessions), sum(q.score for q in questions),
+                     sum(q.max for q in questions), sum(q.seconds for q in questions),
+                     min(q.first for q in questions), max(q.recent[0][0] for q in questions))
 
 
 def _cards(db: Connection, scope: Scope):
@@ -266,24 +263,21 @@ def fetch(db: Connection, scope: Scope) -> dict[int, StudentData]:
     if scope.user_id is not None:
         users = users.where(User.__table__.c.id == scope.user_id)
     elif scope.session_ids is not None:
-        users = users.where(User.__table__.c.id.in_(
-            select(S.c.user_id).where(S.c.id.in_(scope.session_ids))))
+        users = users.where(User.__table__.c.id.in_(select(S.c.user_id).where(S.c.id.in_(scope.session_ids))))
     data = {uid: StudentData(uid, name) for uid, name in db.execute(users)}
+    questions, families = _question_rows(db, scope)
     grouped: dict[str, dict[int, list]] = defaultdict(lambda: defaultdict(list))
-    for name, rows in (("questions", _question_rows), ("families", _family_rows), ("criteria", _criterion_rows),
-                       ("misconceptions", _misconception_rows), ("sessions", _session_rows)):
-        for user, row in rows(db, scope):
+    for name, rows in (("questions", questions), ("families", families), ("criteria", _criterion_rows(db, scope)),
+                       ("misconceptions", _misconception_rows(db, scope)), ("sessions", _session_rows(db, scope))):
+        for user, row in rows:
             grouped[name][user].append(row)
-    totals = dict(_totals(db, scope))
-    cards = defaultdict(list)
     if scope.session_ids is None:  # review cards describe practice over time, not one exam
         for user, row in _cards(db, scope):
-            cards[user].append(row)
+            grouped["cards"][user].append(row)
     for uid, student in data.items():
-        student.totals = totals.get(uid)
-        for name in grouped:
+        for name in ("questions", "families", "criteria", "misconceptions", "sessions", "cards"):
             setattr(student, name, grouped[name].get(uid, []))
-        student.cards = cards.get(uid, [])
+        student.totals = _totals(student.questions, student.sessions)
     return data
 
 

@@ -6,7 +6,6 @@ pure, so the class report builds a page for every student from one set of querie
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
@@ -57,22 +56,6 @@ class Missed:
     @property
     def rate(self) -> float:
         return self.missed / self.marked if self.marked else 0.0
-
-
-_RECORDED = re.compile(r'^"(?P<words>.*)" \(the misconception: (?P<phrase>.*)\)$', re.S)
-
-
-def misconception_parts(recorded: str) -> tuple[str, str]:
-    """The misconception as the bank words it, and the student's own words.
-
-    The scorer records a misconception as ``"<the student's words>" (the
-    misconception: <the bank's phrase>)``; reports group by the bank's phrase, so
-    that the same wrong idea in different words counts as one.
-    """
-    found = _RECORDED.match(recorded or "")
-    if found is None:
-        return recorded, recorded
-    return found["phrase"], found["words"]
 
 
 @dataclass(frozen=True)
@@ -172,12 +155,12 @@ def build_student_report(bank: Bank, data: StudentData, now: datetime, recent_se
     answers: dict[str, int] = defaultdict(int)
     for r in data.questions:
         answers[r.question_id] += r.answers
-    # mastery as ``quizzer stats`` has it: the latest three answers of either kind
+    # mastery as ``quizzer stats`` has it: the mean of the latest three answers of either kind
     mastery = {}
     for qid in answers:
-        parts = [rows[k] for k in ((qid, False), (qid, True)) if k in rows]
-        counted = sum(p.mastery_count for p in parts)
-        mastery[qid] = sum(p.mastery_sum for p in parts) / counted if counted else 0.0
+        points = sorted((point for k in ((qid, False), (qid, True)) if k in rows for point in rows[k].recent),
+                        key=lambda point: point[0], reverse=True)[:RECENT]
+        mastery[qid] = sum(fraction for _, fraction in points) / len(points)
     recall = _recall(data.cards, now)
     cards = {c.question_id: c for c in data.cards}
 
@@ -247,26 +230,16 @@ def build_student_report(bank: Bank, data: StudentData, now: datetime, recent_se
 
 
 def _misconceptions(bank: Bank, data: StudentData) -> tuple[Misconception, ...]:
-    grouped: dict[tuple[str, str, str], list] = defaultdict(list)
-    for m in data.misconceptions:
-        if bank.get(m.question_id) is not None:
-            phrase, _ = misconception_parts(m.text)
-            grouped[(m.question_id, m.criterion_id, phrase)].append(m)
-    found = []
-    for (qid, cid, phrase), rows in grouped.items():
-        question, latest = bank.get(qid), max(rows, key=lambda r: r.last_seen)
-        found.append(Misconception(question, cid, phrase, sum(r.count for r in rows), latest.last_seen,
-                                   _criterion_text(question, cid), _explanation(question),
-                                   misconception_parts(latest.text)[1]))
+    found = [Misconception(bank.get(m.question_id), m.criterion_id, m.text, m.count, m.last_seen,
+                           _criterion_text(bank.get(m.question_id), m.criterion_id), _explanation(bank.get(m.question_id)),
+                           m.words)
+             for m in data.misconceptions if bank.get(m.question_id) is not None]
     return tuple(sorted(found, key=lambda m: (-m.count, m.question.id, m.text)))
 
 
 def _recent_saq(row: QuestionRow | None) -> tuple[float, ...]:
-    """The evidence for a question: its mastery (mean of the latest answers) repeated
-    once per answer it rests on, up to the three the mean was taken over."""
-    if row is None:
-        return ()
-    return (row.recent,) * min(row.answers, RECENT)
+    """The evidence for a question on paper: the latest short answers' fractions."""
+    return tuple(fraction for _, fraction in row.recent) if row else ()
 
 
 def _criterion_text(question: Question | None, criterion_id: str) -> str:

@@ -8,6 +8,7 @@ shown again, regraded, and aggregated in SQL for reports.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 from typing import Any
 
@@ -15,7 +16,7 @@ from sqlalchemy import JSON, DateTime, Float, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 __all__ = ["Base", "User", "QuizSession", "Response", "CriterionResult", "ReviewState", "Regrade", "UTCDateTime",
-           "criterion_rows"]
+           "QuestionProgress", "CriterionProgress", "MisconceptionCount", "criterion_rows", "misconception_parts"]
 
 
 class UTCDateTime(TypeDecorator):
@@ -58,6 +59,11 @@ class QuizSession(Base):
     plan: Mapped[list[Any]] = mapped_column(JSON, default=list)  # the items drawn, in order
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # running totals of its responses (added in 0003, kept by the store), for reports
+    answers: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    score: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    max_score: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    seconds: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
 
     __table_args__ = (Index("ix_quiz_sessions_exam", "kind", "title"),)
 
@@ -105,7 +111,8 @@ class CriterionResult(Base):
     criterion_id: Mapped[str] = mapped_column(String(80))
     awarded: Mapped[float] = mapped_column(Float)
     max_marks: Mapped[float] = mapped_column(Float)
-    misconception: Mapped[str | None] = mapped_column(Text, nullable=True)
+    misconception: Mapped[str | None] = mapped_column(Text, nullable=True)  # as recorded
+    phrase: Mapped[str | None] = mapped_column(Text, nullable=True)  # the bank's wording of it
 
     __table_args__ = (
         Index("ix_criterion_results_response", "response_id"),
@@ -114,12 +121,87 @@ class CriterionResult(Base):
     )
 
 
+_RECORDED = re.compile(r'^"(?P<words>.*)" \(the misconception: (?P<phrase>.*)\)$', re.S)
+
+
+def misconception_parts(recorded: str) -> tuple[str, str]:
+    """A recorded misconception as the bank words it, and in the student's words.
+
+    The scorer records ``"<the student's words>" (the misconception: <the bank's
+    phrase>)``; reports count by the bank's phrase, so that one wrong idea put in
+    different words counts once.
+    """
+    found = _RECORDED.match(recorded or "")
+    if found is None:
+        return recorded, recorded
+    return found["phrase"], found["words"]
+
+
 def criterion_rows(response_id: int, user_id: int, question_id: str, criteria: list[Any]) -> list[CriterionResult]:
     """The table rows for a response's per-criterion JSON."""
     return [CriterionResult(response_id=response_id, user_id=user_id, question_id=question_id,
                             criterion_id=str(c.get("id", "")), awarded=float(c.get("awarded", 0)),
-                            max_marks=float(c.get("max", 0)), misconception=c.get("misconception") or None)
+                            max_marks=float(c.get("max", 0)), misconception=c.get("misconception") or None,
+                            phrase=misconception_parts(c["misconception"])[0] if c.get("misconception") else None)
             for c in criteria or []]
+
+
+class QuestionProgress(Base):
+    """A student's running record on one question (``family`` "" for the short
+    answer, else one numeric family), kept by the store as answers are recorded,
+    so reports over a whole class read one row per student and item instead of
+    every answer. ``summaries.rebuild`` recomputes it from the responses."""
+
+    __tablename__ = "question_progress"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    question_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    family: Mapped[str] = mapped_column(String(60), primary_key=True)
+    answers: Mapped[int] = mapped_column(Integer)
+    full: Mapped[int] = mapped_column(Integer)  # answers with full marks
+    zero: Mapped[int] = mapped_column(Integer)  # answers with none
+    score: Mapped[float] = mapped_column(Float)
+    max_score: Mapped[float] = mapped_column(Float)
+    seconds: Mapped[float] = mapped_column(Float)
+    best: Mapped[float] = mapped_column(Float)  # fractions of the marks
+    latest_id: Mapped[int] = mapped_column(Integer)
+    first_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # the latest three answers, newest first: fraction and time
+    r1: Mapped[float] = mapped_column(Float)
+    t1: Mapped[datetime] = mapped_column(UTCDateTime)
+    r2: Mapped[float | None] = mapped_column(Float, nullable=True)
+    t2: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    r3: Mapped[float | None] = mapped_column(Float, nullable=True)
+    t3: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class CriterionProgress(Base):
+    """A student's running record on one rubric criterion."""
+
+    __tablename__ = "criterion_progress"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    question_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    criterion_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    marked: Mapped[int] = mapped_column(Integer)
+    missed: Mapped[int] = mapped_column(Integer)
+    awarded: Mapped[float] = mapped_column(Float)
+    max_marks: Mapped[float] = mapped_column(Float)
+
+
+class MisconceptionCount(Base):
+    """How often a student's answers stated one misconception (the bank's phrase)."""
+
+    __tablename__ = "misconception_counts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    question_id: Mapped[str] = mapped_column(String(40))
+    criterion_id: Mapped[str] = mapped_column(String(80))
+    phrase: Mapped[str] = mapped_column(Text)
+    count: Mapped[int] = mapped_column(Integer)
+    last_seen: Mapped[datetime] = mapped_column(UTCDateTime)
+    words: Mapped[str] = mapped_column(Text)  # the student's words, most recently
+
+    __table_args__ = (Index("ix_misconception_counts_key", "user_id", "question_id", "criterion_id", "phrase",
+                            unique=True),)
 
 
 class ReviewState(Base):

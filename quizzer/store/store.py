@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..errors import NotFound, QuizzerError
+from . import summaries
 from .engine import display_url, make_engine
 from .migrate import upgrade
 from .models import CriterionResult, QuizSession, Regrade, Response, ReviewState, User, criterion_rows
@@ -135,6 +136,9 @@ class Store:
             db.add(row)
             db.flush()
             db.add_all(criterion_rows(row.id, user_id, row.question_id, row.criteria))
+            summaries.record(db.connection(), response_id=row.id, user_id=user_id, session_id=session_id,
+                             question_id=row.question_id, family=row.family, score=row.score,
+                             max_score=row.max_score, seconds=row.seconds, now=now, criteria=row.criteria)
             if review is not None:
                 db.merge(ReviewState(user_id=user_id, question_id=review.question_id, card=review.card,
                                      due=review.due, stability=review.stability, reviews=review.reviews,
@@ -170,7 +174,7 @@ class Store:
     def regrade(self, changes: Iterable[tuple[int, float, list, str, str]], now: datetime) -> int:
         """Apply new scores ``(response_id, score, criteria, feedback, content_hash)``,
         keeping each old score in the regrade history. Returns how many changed."""
-        count = 0
+        count, touched = 0, set()
         with self._session() as db:
             for response_id, score, criteria, feedback, content_hash in changes:
                 row = db.get(Response, response_id)
@@ -181,7 +185,11 @@ class Store:
                 row.score, row.criteria, row.feedback, row.content_hash = score, criteria, feedback, content_hash
                 db.execute(delete(CriterionResult).where(CriterionResult.response_id == row.id))
                 db.add_all(criterion_rows(row.id, row.user_id, row.question_id, criteria))
+                touched.add((row.user_id, row.question_id))
                 count += 1
+            db.flush()
+            for user_id, question_id in sorted(touched):
+                summaries.rebuild(db.connection(), user_id=user_id, question_id=question_id)
         return count
 
     def regrade_history(self, response_id: int) -> list[tuple[float, float, datetime]]:
@@ -197,4 +205,7 @@ class Store:
                 User.name == user, QuizSession.kind == kind, QuizSession.title == title)).all()
             for row in rows:
                 db.delete(row)
+            db.flush()
+            if rows:
+                summaries.rebuild(db.connection(), user_id=rows[0].user_id)
             return len(rows)
