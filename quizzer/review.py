@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 from .store.records import ReviewCard
 
-__all__ = ["rating_for", "review", "retrievability", "RATING_NAMES"]
+__all__ = ["rating_for", "review", "retrievability", "recall", "RATING_NAMES"]
 
 AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
 RATING_NAMES = {AGAIN: "again", HARD: "hard", GOOD: "good", EASY: "easy"}
@@ -34,6 +35,7 @@ def rating_for(score: float, max_score: float, criteria: Iterable[Mapping[str, A
     return HARD if fraction >= 0.5 else AGAIN
 
 
+@lru_cache(maxsize=1)
 def _scheduler():
     from fsrs import Scheduler
 
@@ -62,3 +64,14 @@ def retrievability(state: ReviewCard, now: datetime) -> float:
     from fsrs import Card
 
     return float(_scheduler().get_card_retrievability(Card.from_dict(state.card), now))
+
+
+class _Memory(NamedTuple):
+    stability: float | None
+    last_review: datetime | None
+
+
+def recall(stability: float | None, last_review: datetime | None, now: datetime) -> float:
+    """``retrievability`` from a card's stored stability and last review, without
+    decoding the card: FSRS needs only these two (reports ask for thousands)."""
+    return float(_scheduler().get_card_retrievability(_Memory(stability, last_review), now))

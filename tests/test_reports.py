@@ -390,3 +390,19 @@ def test_running_summaries_equal_a_rebuild_from_the_answers(practised):
         transaction.rollback()
     for name in before:  # marks are half steps and times whole seconds here, so sums are exact
         assert before[name] == after[name], name
+
+
+def test_student_pages_drawn_in_parallel_are_the_pages_drawn_one_by_one(practised, shipped_bank, tmp_path,
+                                                                        monkeypatch):
+    from quizzer.reports import write
+    from quizzer.reports.queries import attach_sessions
+
+    with practised.engine.connect() as db:
+        students = fetch(db, Scope(), with_sessions=False)
+        attach_sessions(db, Scope(), students)
+    report = build_class_report(shipped_bank, list(students.values()), NOW, "all practice")
+    monkeypatch.setattr(write, "PARALLEL_FROM", 0)
+    alone = write.write_student_pages(report, tmp_path / "one", workers=1)
+    together = write.write_student_pages(report, tmp_path / "two", workers=3)
+    assert [p.name for p in alone] == [p.name for p in together] == [s.page for s in report.students]
+    assert all(a.read_bytes() == b.read_bytes() for a, b in zip(alone, together))

@@ -107,12 +107,14 @@ class Bank:
     def __iter__(self):
         return iter(self.questions)
 
+    def __post_init__(self) -> None:
+        # ids are matched case-insensitively ("q7" finds Q7); reports look up
+        # hundreds of thousands of rows, so the index is built once
+        object.__setattr__(self, "_by_id", {q.id.upper(): q for q in self.questions})
+
     def get(self, question_id: str) -> Question | None:
-        wanted = question_id.strip().upper()
-        for question in self.questions:
-            if question.id.upper() == wanted:
-                return question
-        return None
+        found = self._by_id.get(question_id)
+        return found if found is not None else self._by_id.get(question_id.strip().upper())
 
     def select(
         self,

@@ -52,8 +52,8 @@ def class_report(bank: "Bank", store: "Store", out_dir: Path, now: datetime,
     """Write the class report (every student, or the students of one session or
     exam) into ``out_dir``; returns the files written, index.html first."""
     from .cohort import build_class_report
-    from .queries import Scope, exam_sessions, fetch
-    from .write import write_class_folder
+    from .queries import Scope, attach_sessions, exam_sessions, fetch
+    from .write import write_overview, write_student_pages
 
     with store.engine.connect() as db:
         if session_id is None:
@@ -65,6 +65,9 @@ def class_report(bank: "Bank", store: "Store", out_dir: Path, now: datetime,
                                "`quizzer stats --user NAME` lists a student's sessions.")
             title, ids = found
             scope, label = Scope(session_ids=ids), title
-        students = list(fetch(db, scope).values())
-    report = build_class_report(bank, students, now, title)
-    return write_class_folder(report, Path(out_dir), scope=label)
+        students = fetch(db, scope, with_sessions=False)
+    report = build_class_report(bank, list(students.values()), now, title)
+    written = write_overview(report, Path(out_dir))
+    with store.engine.connect() as db:  # the students' own pages chart every session
+        attach_sessions(db, scope, students)
+    return written + write_student_pages(report, Path(out_dir), scope=label)

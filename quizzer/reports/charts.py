@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from datetime import datetime, timedelta
 
 __all__ = ["Tick", "Point", "Bar", "LineChart", "BarChart", "line_chart", "histogram", "bar_chart", "hbar_chart"]
@@ -18,21 +19,18 @@ WIDTH, HEIGHT = 640, 240
 LEFT, RIGHT, TOP, BOTTOM = 48, 16, 12, 40
 
 
-@dataclass(frozen=True)
-class Tick:
+class Tick(NamedTuple):
     at: float  # position along its axis
     label: str
 
 
-@dataclass(frozen=True)
-class Point:
+class Point(NamedTuple):  # named tuples: a class report draws a hundred thousand of these
     x: float
     y: float
     label: str  # what a reader hovering or printing needs: date, value, what it was
 
 
-@dataclass(frozen=True)
-class Bar:
+class Bar(NamedTuple):
     x: float
     y: float
     width: float
@@ -107,13 +105,22 @@ def line_chart(points: Sequence[tuple[datetime, float, str]], window: int = 5,
             return LEFT + (WIDTH - LEFT - RIGHT) / 2
         return LEFT + (WIDTH - LEFT - RIGHT) * (when - start).total_seconds() / span
 
-    dots = tuple(Point(x(w), _y(v), f"{w:%d %b %Y}: {v:.0%} ({what})") for w, v, what in points)
-    trend = []
-    for i, (when, _, _) in enumerate(points):
-        recent = [v for _, v, _ in points[max(0, i - window + 1):i + 1]]
-        mean = sum(recent) / len(recent)
-        trend.append(Point(x(when), _y(mean), f"{when:%d %b %Y}: average {mean:.0%}"))
-    return LineChart(dots, tuple(trend), _date_ticks(start, end), _percent_ticks(), x_label, y_label)
+    dots, trend, total = [], [], 0.0
+    for i, (when, value, what) in enumerate(points):
+        day, across = _day(when), x(when)
+        dots.append(Point(across, _y(value), f"{day}: {value:.0%} ({what})"))
+        total += value - (points[i - window][1] if i >= window else 0.0)  # a running sum over the window
+        mean = total / min(i + 1, window)
+        trend.append(Point(across, _y(mean), f"{day}: average {mean:.0%}"))
+    return LineChart(tuple(dots), tuple(trend), _date_ticks(start, end), _percent_ticks(), x_label, y_label)
+
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _day(when: datetime) -> str:
+    """``%d %b %Y`` without strftime, which is slow enough to show in a class report."""
+    return f"{when.day:02d} {MONTHS[when.month - 1]} {when.year}"
 
 
 def bar_chart(values: Sequence[tuple[str, float, str]], x_label: str, y_label: str) -> BarChart | None:

@@ -12,20 +12,22 @@ same SQL the summaries are rebuilt with. Nothing here knows about HTML.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, and_, select
+from sqlalchemy import Connection, String, and_, func, select, type_coerce
 
 from ..progress import RECENT
 from ..store import summaries
 from ..store.models import CriterionProgress, CriterionResult, MisconceptionCount, QuestionProgress, QuizSession, \
     Response, ReviewState, User
 
-__all__ = ["Scope", "QuestionRow", "FamilyRow", "CriterionRow", "MisconceptionRow", "SessionRow",
+__all__ = ["attach_sessions", "Scope", "QuestionRow", "FamilyRow", "CriterionRow", "MisconceptionRow", "SessionRow",
            "TotalsRow", "CardRow", "StudentData", "fetch", "exam_sessions"]
 
+# Row types are named tuples: a class report makes a few hundred thousand of them,
+# and a tuple is several times quicker to make than a frozen dataclass.
 R, S, C = Response.__table__, QuizSession.__table__, CriterionResult.__table__
 QP, CP, MC = QuestionProgress.__table__, CriterionProgress.__table__, MisconceptionCount.__table__
 
@@ -47,8 +49,7 @@ class Scope:
         return and_(True, *clauses)
 
 
-@dataclass(frozen=True)
-class QuestionRow:
+class QuestionRow(NamedTuple):
     """A student's answers to one question: the short answer, or all its numeric variants."""
 
     question_id: str
@@ -56,17 +57,18 @@ class QuestionRow:
     answers: int
     best: float  # fractions of the marks, 0-1
     latest: float
-    recent: tuple[tuple[datetime, float], ...]  # the latest three answers, newest first: (time, fraction)
+    # the latest three answers, newest first: (time, fraction); the time as the
+    # database gives it (text on SQLite), which is enough to order by
+    recent: tuple[tuple[Any, float], ...]
     score: float  # marks earned over all answers, and out of
     max: float
     seconds: float
-    first: datetime
+    first: Any  # as the database gives it, like ``recent``
     latest_id: int = 0
     latest_answer: str = ""
 
 
-@dataclass(frozen=True)
-class FamilyRow:
+class FamilyRow(NamedTuple):
     family: str
     question_id: str
     answers: int
@@ -77,8 +79,7 @@ class FamilyRow:
     max: float
 
 
-@dataclass(frozen=True)
-class CriterionRow:
+class CriterionRow(NamedTuple):
     question_id: str
     criterion_id: str
     marked: int
@@ -87,8 +88,7 @@ class CriterionRow:
     max: float
 
 
-@dataclass(frozen=True)
-class MisconceptionRow:
+class MisconceptionRow(NamedTuple):
     question_id: str
     criterion_id: str
     text: str  # the bank's phrase
@@ -97,8 +97,7 @@ class MisconceptionRow:
     words: str  # the student's own words, most recently
 
 
-@dataclass(frozen=True)
-class SessionRow:
+class SessionRow(NamedTuple):
     session_id: int
     kind: str
     mode: str
@@ -110,8 +109,7 @@ class SessionRow:
     seconds: float
 
 
-@dataclass(frozen=True)
-class TotalsRow:
+class TotalsRow(NamedTuple):
     answers: int
     sessions: int
     score: float
@@ -121,12 +119,12 @@ class TotalsRow:
     last: datetime | None
 
 
-@dataclass(frozen=True)
-class CardRow:
+class CardRow(NamedTuple):
     question_id: str
-    card: dict[str, Any]
     due: datetime
     reviews: int
+    stability: float | None
+    last_review: datetime | None
 
 
 @dataclass
@@ -149,9 +147,16 @@ def _utc(value) -> datetime | None:
     from SQLite; the store keeps UTC either way."""
     if value is None:
         return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
+    if isinstance(value, str):  # SQLite keeps "2026-11-24 09:30:00.000000"
+        return datetime.fromisoformat(value + "+00:00")
     return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def _raw(column):
+    """A time column as the driver hands it over (text on SQLite, a datetime on
+    PostgreSQL), parsed by ``_utc``: SQLAlchemy's per-row conversion is the
+    slowest part of reading a class's summaries."""
+    return type_coerce(column, String).label(column.name)
 
 
 def _where(table, scope: Scope):
@@ -162,35 +167,42 @@ def _where(table, scope: Scope):
 def _progress_rows(db: Connection, scope: Scope):
     """``question_progress`` rows: stored, or computed from the scope's sessions."""
     if scope.session_ids is None:
-        query = select(*(QP.c[name] for name in summaries.QUESTION_COLUMNS)).where(_where(QP, scope))
+        query = select(*(_raw(QP.c[name]) if name in ("first_at", "t1", "t2", "t3") else QP.c[name]
+                         for name in summaries.QUESTION_COLUMNS)).where(_where(QP, scope))
     else:
         query = summaries.question_summary(R.c.session_id.in_(scope.session_ids))
     return db.execute(query).all()
 
 
 def _question_rows(db: Connection, scope: Scope):
-    """Per student: a QuestionRow per question and kind, and a FamilyRow per family."""
-    grouped: dict[tuple[int, str, bool], list] = defaultdict(list)
-    families = []
-    for row in _progress_rows(db, scope):
-        user, qid, family, answers, full, zero, score, top, seconds, best, latest_id, first = row[:12]
-        recent = tuple((_utc(t), float(r)) for r, t in ((row[12], row[13]), (row[14], row[15]),
-                                                         (row[16], row[17])) if r is not None)
-        grouped[(user, qid, bool(family))].append(
-            (answers, float(score), float(top), float(seconds or 0), float(best), latest_id, _utc(first), recent))
-        if family:
-            families.append((user, FamilyRow(family, qid, answers, full, answers - full - zero, zero, float(score),
-                                             float(top))))
-    rows = []
-    for (user, qid, numeric), parts in grouped.items():
-        recent = tuple(sorted((point for part in parts for point in part[7]), key=lambda p: p[0],
-                              reverse=True)[:RECENT])
-        newest = max(parts, key=lambda part: part[7][0][0])
-        rows.append((user, QuestionRow(qid, numeric, sum(p[0] for p in parts), max(p[4] for p in parts),
-                                       recent[0][1], recent, sum(p[1] for p in parts), sum(p[2] for p in parts),
-                                       sum(p[3] for p in parts), min(p[6] for p in parts), newest[5])))
-    answers = _answers(db, [row.latest_id for _, row in rows if not row.numeric])
-    questions = [(user, replace(row, latest_answer=answers.get(row.latest_id, ""))) for user, row in rows]
+    """Per student: a QuestionRow per question and kind, and a FamilyRow per family.
+
+    The short answer has one progress row per question; the numeric variants have
+    one per family, merged here (their latest three answers are the newest three
+    of all the families' latest three)."""
+    progress = _progress_rows(db, scope)
+    answers = _answers(db, [row[10] for row in progress if not row[2]])
+    numeric: dict[tuple[int, str], list] = defaultdict(list)
+    questions, families = [], []
+    for row in progress:
+        user, qid, family, count, full, zero, score, top, seconds, best, latest_id, first = row[:12]
+        recent = tuple((t, r) for r, t in ((row[12], row[13]), (row[14], row[15]), (row[16], row[17]))
+                       if r is not None)
+        if not family:
+            questions.append((user, QuestionRow(qid, False, count, float(best), recent[0][1], recent, float(score),
+                                                float(top), float(seconds or 0), first, latest_id,
+                                                answers.get(latest_id, ""))))
+            continue
+        families.append((user, FamilyRow(family, qid, count, full, count - full - zero, zero, float(score),
+                                         float(top))))
+        numeric[(user, qid)].append((count, float(best), recent, float(score), float(top), float(seconds or 0),
+                                     first, latest_id))
+    for (user, qid), parts in numeric.items():
+        recent = tuple(sorted((point for part in parts for point in part[2]), reverse=True)[:RECENT])
+        newest = max(parts, key=lambda part: part[2][0])
+        questions.append((user, QuestionRow(qid, True, sum(p[0] for p in parts), max(p[1] for p in parts),
+                                            recent[0][1], recent, sum(p[3] for p in parts), sum(p[4] for p in parts),
+                                            sum(p[5] for p in parts), min(p[6] for p in parts), newest[7])))
     return questions, families
 
 
@@ -228,37 +240,50 @@ def _misconception_rows(db: Connection, scope: Scope):
 
 
 def _session_rows(db: Connection, scope: Scope):
-    query = (select(S.c.user_id, S.c.id, S.c.kind, S.c.mode, S.c.title, S.c.started_at, S.c.answers, S.c.score,
+    query = (select(S.c.user_id, S.c.id, S.c.kind, S.c.mode, S.c.title, _raw(S.c.started_at), S.c.answers, S.c.score,
                     S.c.max_score, S.c.seconds)
              .where(S.c.answers > 0).order_by(S.c.started_at, S.c.id))
     if scope.user_id is not None:
         query = query.where(S.c.user_id == scope.user_id)
     if scope.session_ids is not None:
         query = query.where(S.c.id.in_(scope.session_ids))
-    for user, sid, kind, mode, title, started, n, score, top, seconds in db.execute(query):
-        yield user, SessionRow(sid, kind, mode, title or "", started, n, float(score), float(top),
+    for user, sid, kind, mode, title, started, n, score, top, seconds in db.execute(query).all():
+        yield user, SessionRow(sid, kind, mode, title or "", _utc(started), n, float(score), float(top),
                                float(seconds or 0))
 
 
-def _totals(questions: list[QuestionRow], sessions: list[SessionRow]) -> TotalsRow | None:
+def _session_counts(db: Connection, scope: Scope) -> dict[int, int]:
+    query = select(S.c.user_id, func.count()).where(S.c.answers > 0).group_by(S.c.user_id)
+    if scope.user_id is not None:
+        query = query.where(S.c.user_id == scope.user_id)
+    if scope.session_ids is not None:
+        query = query.where(S.c.id.in_(scope.session_ids))
+    return dict(db.execute(query).all())
+
+
+def _totals(questions: list[QuestionRow], sessions: int) -> TotalsRow | None:
     if not questions:
         return None
-    return TotalsRow(sum(q.answers for q in questions), len(sessions), sum(q.score for q in questions),
+    return TotalsRow(sum(q.answers for q in questions), sessions, sum(q.score for q in questions),
                      sum(q.max for q in questions), sum(q.seconds for q in questions),
-                     min(q.first for q in questions), max(q.recent[0][0] for q in questions))
+                     _utc(min(q.first for q in questions)), _utc(max(q.recent[0][0] for q in questions)))
 
 
 def _cards(db: Connection, scope: Scope):
     T = ReviewState.__table__
-    query = select(T.c.user_id, T.c.question_id, T.c.card, T.c.due, T.c.reviews)
+    query = select(T.c.user_id, T.c.question_id, _raw(T.c.due), T.c.reviews, T.c.stability, _raw(T.c.last_review))
     if scope.user_id is not None:
         query = query.where(T.c.user_id == scope.user_id)
-    for user, qid, card, due, reviews in db.execute(query):
-        yield user, CardRow(qid, card if isinstance(card, dict) else {}, _utc(due), reviews)
+    for user, qid, due, reviews, stability, last in db.execute(query):
+        yield user, CardRow(qid, _utc(due), reviews, stability, _utc(last))
 
 
-def fetch(db: Connection, scope: Scope) -> dict[int, StudentData]:
-    """Every student in ``scope`` with their aggregated data, by user id."""
+def fetch(db: Connection, scope: Scope, with_sessions: bool = True) -> dict[int, StudentData]:
+    """Every student in ``scope`` with their aggregated data, by user id.
+
+    ``with_sessions=False`` leaves out each session's row (only the score-over-time
+    chart needs them, and a class has a hundred thousand); ``attach_sessions``
+    adds them later."""
     users = select(User.__table__.c.id, User.__table__.c.name)
     if scope.user_id is not None:
         users = users.where(User.__table__.c.id == scope.user_id)
@@ -268,17 +293,28 @@ def fetch(db: Connection, scope: Scope) -> dict[int, StudentData]:
     questions, families = _question_rows(db, scope)
     grouped: dict[str, dict[int, list]] = defaultdict(lambda: defaultdict(list))
     for name, rows in (("questions", questions), ("families", families), ("criteria", _criterion_rows(db, scope)),
-                       ("misconceptions", _misconception_rows(db, scope)), ("sessions", _session_rows(db, scope))):
+                       ("misconceptions", _misconception_rows(db, scope))):
         for user, row in rows:
             grouped[name][user].append(row)
     if scope.session_ids is None:  # review cards describe practice over time, not one exam
         for user, row in _cards(db, scope):
             grouped["cards"][user].append(row)
+    counts = _session_counts(db, scope)
     for uid, student in data.items():
-        for name in ("questions", "families", "criteria", "misconceptions", "sessions", "cards"):
+        for name in ("questions", "families", "criteria", "misconceptions", "cards"):
             setattr(student, name, grouped[name].get(uid, []))
-        student.totals = _totals(student.questions, student.sessions)
+        student.totals = _totals(student.questions, counts.get(uid, 0))
+    if with_sessions:
+        attach_sessions(db, scope, data)
     return data
+
+
+def attach_sessions(db: Connection, scope: Scope, data: dict[int, StudentData]) -> None:
+    sessions: dict[int, list[SessionRow]] = defaultdict(list)
+    for user, row in _session_rows(db, scope):
+        sessions[user].append(row)
+    for uid, student in data.items():
+        student.sessions = sessions.get(uid, [])
 
 
 def exam_sessions(db: Connection, session_id: int) -> tuple[str, tuple[int, ...]] | None:

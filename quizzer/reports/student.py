@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import datetime
 
 from ..bank import Bank, Question
@@ -95,41 +96,10 @@ class Suggestion:
     command: str
 
 
-@dataclass(frozen=True)
-class StudentReport:
-    user: str
-    generated: datetime
-    answers: int
-    sessions: int
-    score: float  # all marks earned over all marks available
-    seconds: float
-    first: datetime | None
-    last: datetime | None
-    overall: GroupMastery
-    modules: tuple[GroupMastery, ...]
-    topics: tuple[GroupMastery, ...]
-    questions: tuple[QuestionLine, ...]
-    missed: tuple[Missed, ...]
-    misconceptions: tuple[Misconception, ...]
-    families: tuple[FamilyLine, ...]
-    due: tuple[DueLine, ...]
-    next_up: tuple[Suggestion, ...]
-    readiness: Readiness
-    timeline: LineChart | None
-    topic_chart: BarChart | None
-    recent_sessions: tuple[dict, ...]
-
-    @property
-    def empty(self) -> bool:
-        return self.answers == 0
-
-
 def _recall(cards: list[CardRow], now: datetime) -> dict[str, float]:
-    from ..review import retrievability
-    from ..store.records import ReviewCard
+    from ..review import recall
 
-    return {c.question_id: retrievability(ReviewCard(c.question_id, c.card, c.due, None, c.reviews, None), now)
-            for c in cards if c.card}
+    return {c.question_id: recall(c.stability, c.last_review, now) for c in cards if c.last_review is not None}
 
 
 def _group(key: str, label: str, questions: list[Question], mastery: dict[str, float],
@@ -150,83 +120,126 @@ def _explanation(question: Question) -> str:
     return e.pitfall or e.key_idea or question.model_answer
 
 
+class StudentReport:
+    """One student's report.
+
+    The figures a class table needs (mastery, readiness, what is due, how many
+    misconceptions) are worked out at once; the tables and charts of the page
+    itself on first use, so a class report can total a thousand students quickly
+    and draw their pages in parallel.
+    """
+
+    def __init__(self, bank: Bank, data: StudentData, now: datetime, recent_sessions: int = 8) -> None:
+        self.bank, self.data, self.generated, self._recent_count = bank, data, now, recent_sessions
+        self.user = data.name
+        totals = data.totals
+        self.answers = totals.answers if totals else 0
+        self.sessions = totals.sessions if totals else 0
+        self.score = (totals.score / totals.max) if totals and totals.max else 0.0  # marks earned of available
+        self.seconds = totals.seconds if totals else 0.0
+        self.first = totals.first if totals else None
+        self.last = totals.last if totals else None
+        self._rows = {(r.question_id, r.numeric): r for r in data.questions}
+        self._answer_counts: dict[str, int] = defaultdict(int)
+        for r in data.questions:
+            self._answer_counts[r.question_id] += r.answers
+        # mastery as ``quizzer stats`` has it: the mean of the latest three answers of either kind
+        self.mastery: dict[str, float] = {}
+        for qid in self._answer_counts:
+            points = sorted((point for k in ((qid, False), (qid, True)) if k in self._rows
+                             for point in self._rows[k].recent), key=lambda point: point[0], reverse=True)[:RECENT]
+            self.mastery[qid] = sum(fraction for _, fraction in points) / len(points)
+        self.recall = _recall(data.cards, now)
+        self.overall = self._group("all", "All questions", list(bank))
+        self.due = tuple(sorted((DueLine(bank.get(c.question_id), c.due, self.recall.get(c.question_id),
+                                         (now - c.due).total_seconds() / 86400)
+                                 for c in data.cards if c.due <= now and bank.get(c.question_id)),
+                                key=lambda d: d.due))
+        self.misconceptions = _misconceptions(bank, data)
+        self.readiness: Readiness = estimate([
+            QuestionEvidence(q.id, q.marks, _recent_saq(self._rows.get((q.id, False))), self.recall.get(q.id))
+            for q in bank])
+
+    @property
+    def empty(self) -> bool:
+        return self.answers == 0
+
+    def _group(self, key: str, label: str, questions: list[Question]) -> GroupMastery:
+        return _group(key, label, questions, self.mastery, self._answer_counts, self.recall)
+
+    @cached_property
+    def modules(self) -> tuple[GroupMastery, ...]:
+        by_module: dict[int, list[Question]] = defaultdict(list)
+        for q in self.bank:
+            if q.module:
+                by_module[q.module].append(q)
+        return tuple(self._group(f"module {m}", f"Module {m}", qs) for m, qs in sorted(by_module.items()))
+
+    @cached_property
+    def topics(self) -> tuple[GroupMastery, ...]:
+        """Weakest first."""
+        by_topic: dict[str, list[Question]] = defaultdict(list)
+        for q in self.bank:
+            for t in q.topics:
+                by_topic[t].append(q)
+        groups = (self._group(t, self.bank.topics.get(t, t), qs) for t, qs in by_topic.items())
+        return tuple(sorted(groups, key=lambda g: (g.mastery, g.key)))
+
+    @cached_property
+    def questions(self) -> tuple[QuestionLine, ...]:
+        cards = {c.question_id: c for c in self.data.cards}
+        lines = []
+        for q in self.bank:
+            saq, num = self._rows.get((q.id, False)), self._rows.get((q.id, True))
+            card = cards.get(q.id)
+            lines.append(QuestionLine(q, saq.answers if saq else 0, saq.best if saq else None,
+                                      saq.latest if saq else None, self.mastery.get(q.id, 0.0),
+                                      num.answers if num else 0, num.latest if num else None,
+                                      self.recall.get(q.id), card.due if card else None,
+                                      saq.latest_answer if saq else ""))
+        return tuple(lines)
+
+    @cached_property
+    def missed(self) -> tuple[Missed, ...]:
+        bank = self.bank
+        found = (Missed(bank.get(c.question_id), c.criterion_id, _criterion_text(bank.get(c.question_id), c.criterion_id),
+                        c.missed, c.marked)
+                 for c in self.data.criteria if c.missed and bank.get(c.question_id))
+        return tuple(sorted(found, key=lambda m: (-m.missed, -m.rate, m.question.id, m.criterion_id))[:8])
+
+    @cached_property
+    def families(self) -> tuple[FamilyLine, ...]:
+        lines = (FamilyLine(f.family, f.question_id, f.answers, f.right, f.partly, f.wrong) for f in self.data.families)
+        return tuple(sorted(lines, key=lambda f: (-(f.wrong + f.partly) / f.answers, f.family)))
+
+    @cached_property
+    def next_up(self) -> tuple[Suggestion, ...]:
+        return _suggestions(self.bank, list(self.questions), self.misconceptions, self.due, self.generated)
+
+    @cached_property
+    def _sessions(self) -> list:
+        return sorted(self.data.sessions, key=lambda s: s.started_at)
+
+    @cached_property
+    def timeline(self) -> LineChart | None:
+        return line_chart([(s.started_at, s.score / s.max, f"{s.kind} {s.mode}, {s.answers} answers")
+                           for s in self._sessions if s.max > 0])
+
+    @cached_property
+    def topic_chart(self) -> BarChart | None:
+        return hbar_chart([(g.key, g.mastery, f"{g.label}: {g.mastery:.0%} over {g.answers} answers")
+                           for g in self.topics], "mastery (share of the marks)")
+
+    @cached_property
+    def recent_sessions(self) -> tuple[dict, ...]:
+        return tuple({"id": s.session_id, "kind": s.kind, "mode": s.mode, "title": s.title,
+                      "started_at": s.started_at, "answers": s.answers, "score": s.score, "max": s.max,
+                      "seconds": s.seconds}
+                     for s in reversed(self._sessions[-self._recent_count:]))
+
+
 def build_student_report(bank: Bank, data: StudentData, now: datetime, recent_sessions: int = 8) -> StudentReport:
-    rows: dict[tuple[str, bool], QuestionRow] = {(r.question_id, r.numeric): r for r in data.questions}
-    answers: dict[str, int] = defaultdict(int)
-    for r in data.questions:
-        answers[r.question_id] += r.answers
-    # mastery as ``quizzer stats`` has it: the mean of the latest three answers of either kind
-    mastery = {}
-    for qid in answers:
-        points = sorted((point for k in ((qid, False), (qid, True)) if k in rows for point in rows[k].recent),
-                        key=lambda point: point[0], reverse=True)[:RECENT]
-        mastery[qid] = sum(fraction for _, fraction in points) / len(points)
-    recall = _recall(data.cards, now)
-    cards = {c.question_id: c for c in data.cards}
-
-    questions = list(bank)
-    by_module: dict[int, list[Question]] = defaultdict(list)
-    by_topic: dict[str, list[Question]] = defaultdict(list)
-    for q in questions:
-        if q.module:
-            by_module[q.module].append(q)
-        for t in q.topics:
-            by_topic[t].append(q)
-    overall = _group("all", "All questions", questions, mastery, answers, recall)
-    modules = tuple(_group(f"module {m}", f"Module {m}", qs, mastery, answers, recall)
-                    for m, qs in sorted(by_module.items()))
-    topics = tuple(sorted((_group(t, bank.topics.get(t, t), qs, mastery, answers, recall)
-                           for t, qs in by_topic.items()), key=lambda g: (g.mastery, g.key)))
-
-    lines = []
-    for q in questions:
-        saq, num = rows.get((q.id, False)), rows.get((q.id, True))
-        card = cards.get(q.id)
-        lines.append(QuestionLine(q, saq.answers if saq else 0, saq.best if saq else None,
-                                  saq.latest if saq else None, mastery.get(q.id, 0.0),
-                                  num.answers if num else 0, num.latest if num else None,
-                                  recall.get(q.id), card.due if card else None,
-                                  saq.latest_answer if saq else ""))
-
-    missed = sorted(
-        (Missed(bank.get(c.question_id), c.criterion_id, _criterion_text(bank.get(c.question_id), c.criterion_id),
-                c.missed, c.marked)
-         for c in data.criteria if c.missed and bank.get(c.question_id)),
-        key=lambda m: (-m.missed, -m.rate, m.question.id, m.criterion_id))[:8]
-
-    misconceptions = _misconceptions(bank, data)
-
-    families = tuple(sorted((FamilyLine(f.family, f.question_id, f.answers, f.right, f.partly, f.wrong)
-                             for f in data.families), key=lambda f: (-(f.wrong + f.partly) / f.answers, f.family)))
-
-    due = tuple(sorted((DueLine(bank.get(c.question_id), c.due, recall.get(c.question_id),
-                                (now - c.due).total_seconds() / 86400)
-                        for c in data.cards if c.due <= now and bank.get(c.question_id)),
-                       key=lambda d: d.due))
-
-    evidence = [QuestionEvidence(q.id, q.marks, _recent_saq(rows.get((q.id, False))), recall.get(q.id))
-                for q in questions]
-    totals = data.totals
-    sessions = sorted(data.sessions, key=lambda s: s.started_at)
-    timeline = line_chart([(s.started_at, s.score / s.max, f"{s.kind} {s.mode}, {s.answers} answers")
-                           for s in sessions if s.max > 0])
-    topic_chart = hbar_chart([(g.key, g.mastery, f"{g.label}: {g.mastery:.0%} over {g.answers} answers")
-                              for g in topics], "mastery (share of the marks)")
-    recent = tuple({"id": s.session_id, "kind": s.kind, "mode": s.mode,
-                    "title": s.title, "started_at": s.started_at, "answers": s.answers,
-                    "score": s.score, "max": s.max, "seconds": s.seconds}
-                   for s in reversed(sessions[-recent_sessions:]))
-    return StudentReport(
-        user=data.name, generated=now,
-        answers=totals.answers if totals else 0, sessions=totals.sessions if totals else 0,
-        score=(totals.score / totals.max) if totals and totals.max else 0.0,
-        seconds=totals.seconds if totals else 0.0,
-        first=totals.first if totals else None, last=totals.last if totals else None,
-        overall=overall, modules=modules, topics=topics, questions=tuple(lines),
-        missed=tuple(missed), misconceptions=misconceptions, families=families, due=due,
-        next_up=_suggestions(bank, lines, misconceptions, due, now),
-        readiness=estimate(evidence), timeline=timeline, topic_chart=topic_chart, recent_sessions=recent,
-    )
+    return StudentReport(bank, data, now, recent_sessions)
 
 
 def _misconceptions(bank: Bank, data: StudentData) -> tuple[Misconception, ...]:
