@@ -128,7 +128,9 @@ def report_cases(bank, store, out: Path) -> list[tuple[str, Callable[[], object]
          lambda: student_report(bank, store, busiest[0], out / "busiest.html", NOW)),
         (f"student report, typical ({typical[1]:,} answers)",
          lambda: student_report(bank, store, typical[0], out / "typical.html", NOW)),
-        ("class report, everyone", lambda: class_report(bank, store, out / "class", NOW)),
+        ("class report, everyone, overview only",
+         lambda: class_report(bank, store, out / "overview", NOW, student_pages=False)),
+        ("class report, everyone, with 1 page each", lambda: class_report(bank, store, out / "class", NOW)),
     ]
     if exam:
         cases.append((f"class report, exam ({exam[2]:,} sittings)",

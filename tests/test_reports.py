@@ -406,3 +406,13 @@ def test_student_pages_drawn_in_parallel_are_the_pages_drawn_one_by_one(practise
     together = write.write_student_pages(report, tmp_path / "two", workers=3)
     assert [p.name for p in alone] == [p.name for p in together] == [s.page for s in report.students]
     assert all(a.read_bytes() == b.read_bytes() for a, b in zip(alone, together))
+
+
+def test_an_overview_without_student_pages_has_no_dead_links(practised, shipped_bank, tmp_path):
+    files = class_report(shipped_bank, practised, tmp_path / "overview", NOW, student_pages=False)
+    assert not (tmp_path / "overview" / "students").exists()
+    assert {f.name for f in files} >= {"index.html", "students.csv", "students-by-score.html"}
+    for page in files:
+        if page.suffix == ".html":
+            soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+            assert all((page.parent / a["href"]).is_file() for a in soup.find_all("a")), page.name

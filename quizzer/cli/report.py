@@ -16,10 +16,12 @@ from .context import AppContext, pass_app
               help="With --class: only this session; an exam's session covers the whole exam.")
 @click.option("--out", type=click.Path(dir_okay=True, file_okay=True, path_type=Path),
               help="Where to write: an .html file for --user [report.html], a folder for --class [class-report].")
+@click.option("--student-pages/--no-student-pages", default=True, show_default=True,
+              help="With --class: also write every student's own report (the slow part for a large class).")
 @click.option("--open", "open_browser", is_flag=True, help="Open the report in the web browser afterwards.")
 @pass_app
 def report(app: AppContext, user: str | None, whole_class: bool, session_id: int | None, out: Path | None,
-           open_browser: bool) -> None:
+           student_pages: bool, open_browser: bool) -> None:
     """Write an HTML progress report: a student's (--user NAME) or the class's (--class).
 
     Reports are single files with their charts inline: they open without a
@@ -44,7 +46,8 @@ def report(app: AppContext, user: str | None, whole_class: bool, session_id: int
         out = out or Path("class-report")
         if out.exists() and not out.is_dir():
             raise click.UsageError(f"--out {out} is a file; a class report needs a folder.")
-        written = class_report(app.bank(), app.store(), out, utcnow(), session_id=session_id)
+        written = class_report(app.bank(), app.store(), out, utcnow(), session_id=session_id,
+                               student_pages=student_pages)
         target = written[0]
         pages = sum(1 for p in written if p.parent.name == "students")
         click.echo(f"Wrote {target} with {pages} student page(s) and {out / 'students.csv'}")

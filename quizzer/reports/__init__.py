@@ -48,9 +48,13 @@ def student_report(bank: "Bank", store: "Store", user: str, out: Path, now: date
 
 
 def class_report(bank: "Bank", store: "Store", out_dir: Path, now: datetime,
-                 session_id: int | None = None) -> list[Path]:
+                 session_id: int | None = None, student_pages: bool = True) -> list[Path]:
     """Write the class report (every student, or the students of one session or
-    exam) into ``out_dir``; returns the files written, index.html first."""
+    exam) into ``out_dir``; returns the files written, index.html first.
+
+    ``student_pages=False`` writes the overview only (the table, statistics and
+    CSV; names are then not links): for a large class, the students' own pages
+    take longer than everything else together."""
     from .cohort import build_class_report
     from .queries import Scope, attach_sessions, exam_sessions, fetch
     from .write import write_overview, write_student_pages
@@ -67,7 +71,9 @@ def class_report(bank: "Bank", store: "Store", out_dir: Path, now: datetime,
             scope, label = Scope(session_ids=ids), title
         students = fetch(db, scope, with_sessions=False)
     report = build_class_report(bank, list(students.values()), now, title)
-    written = write_overview(report, Path(out_dir))
+    written = write_overview(report, Path(out_dir), linked=student_pages)
+    if not student_pages:
+        return written
     with store.engine.connect() as db:  # the students' own pages chart every session
         attach_sessions(db, scope, students)
     return written + write_student_pages(report, Path(out_dir), scope=label)

@@ -2,8 +2,9 @@
 
 The templates draw (``templates/report/charts.html``); this module only does the
 arithmetic, so it can be tested without a browser and the SVG stays in one place.
-Coordinates are in SVG user units inside a fixed ``viewBox``; the picture scales
-with the page and prints sharp.
+Coordinates are in SVG user units inside a fixed ``viewBox``, rounded to a tenth
+(the templates print them as they are); the picture scales with the page and
+prints sharp.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ class LineChart:
 
     @property
     def path(self) -> str:
-        return " ".join(f"{p.x:.1f},{p.y:.1f}" for p in self.trend)
+        return " ".join(f"{p.x},{p.y}" for p in self.trend)
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ class BarChart:
 
 def _y(fraction: float) -> float:
     """A fraction 0-1 to a vertical position in the plot (0 at the bottom)."""
-    return (HEIGHT - BOTTOM) - fraction * (HEIGHT - BOTTOM - TOP)
+    return round((HEIGHT - BOTTOM) - fraction * (HEIGHT - BOTTOM - TOP), 1)
 
 
 def _percent_ticks() -> tuple[Tick, ...]:
@@ -84,7 +85,7 @@ def _date_ticks(start: datetime, end: datetime, count: int = 5) -> tuple[Tick, .
     ticks = []
     for i in range(count):
         when = start + timedelta(seconds=span * i / (count - 1)) if span else start
-        x = LEFT + (WIDTH - LEFT - RIGHT) * (i / (count - 1) if span else 0.5)
+        x = round(LEFT + (WIDTH - LEFT - RIGHT) * (i / (count - 1) if span else 0.5), 1)
         ticks.append(Tick(x, when.strftime(shape)))
         if not span:
             break
@@ -103,7 +104,7 @@ def line_chart(points: Sequence[tuple[datetime, float, str]], window: int = 5,
     def x(when: datetime) -> float:
         if not span:
             return LEFT + (WIDTH - LEFT - RIGHT) / 2
-        return LEFT + (WIDTH - LEFT - RIGHT) * (when - start).total_seconds() / span
+        return round(LEFT + (WIDTH - LEFT - RIGHT) * (when - start).total_seconds() / span, 1)
 
     dots, trend, total = [], [], 0.0
     for i, (when, value, what) in enumerate(points):
@@ -129,7 +130,8 @@ def bar_chart(values: Sequence[tuple[str, float, str]], x_label: str, y_label: s
         return None
     slot = (WIDTH - LEFT - RIGHT) / len(values)
     bars = tuple(
-        Bar(LEFT + i * slot + slot * 0.15, _y(v), slot * 0.7, _y(0) - _y(v), label, f"{v:.0%}", title)
+        Bar(round(LEFT + i * slot + slot * 0.15, 1), _y(v), round(slot * 0.7, 1), round(_y(0) - _y(v), 1), label,
+            f"{v:.0%}", title)
         for i, (label, v, title) in enumerate(values)
     )
     return BarChart(bars, _percent_ticks(), x_label, y_label)
@@ -149,10 +151,11 @@ def histogram(values: Sequence[float], bins: int = 10, x_label: str = "mean scor
     slot = (WIDTH - LEFT - RIGHT) / bins
 
     def y(count: float) -> float:
-        return _y(count / ceiling)
+        return _y(count / ceiling)  # already rounded
 
     bars = tuple(
-        Bar(LEFT + i * slot + 1, y(n), slot - 2, _y(0) - y(n), f"{100 * i // bins}–{100 * (i + 1) // bins}",
+        Bar(round(LEFT + i * slot + 1, 1), y(n), round(slot - 2, 1), round(_y(0) - y(n), 1),
+            f"{100 * i // bins}–{100 * (i + 1) // bins}",
             str(n) if n else "", f"{n} students scored {100 * i // bins}–{100 * (i + 1) // bins}%")
         for i, n in enumerate(counts)
     )
@@ -171,8 +174,9 @@ def hbar_chart(values: Sequence[tuple[str, float, str]], x_label: str) -> BarCha
     height = TOP + len(values) * HBAR_ROW + BOTTOM
     left, right, bottom = HBAR_LABEL, WIDTH - RIGHT - 30, height - BOTTOM
     bars = tuple(
-        Bar(left, TOP + i * HBAR_ROW + 3, max(v, 0.0) * (right - left), HBAR_ROW - 6, label, f"{v:.0%}", title)
+        Bar(left, TOP + i * HBAR_ROW + 3, round(max(v, 0.0) * (right - left), 1), HBAR_ROW - 6, label, f"{v:.0%}",
+            title)
         for i, (label, v, title) in enumerate(values)
     )
-    ticks = tuple(Tick(left + (right - left) * v / 100, f"{v}%") for v in range(0, 101, 25))
+    ticks = tuple(Tick(round(left + (right - left) * v / 100, 1), f"{v}%") for v in range(0, 101, 25))
     return BarChart(bars, ticks, x_label, "", WIDTH, height, (left, TOP, right, bottom))

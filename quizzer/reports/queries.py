@@ -230,8 +230,8 @@ def _criterion_rows(db: Connection, scope: Scope):
 
 def _misconception_rows(db: Connection, scope: Scope):
     if scope.session_ids is None:
-        rows = db.execute(select(*(MC.c[name] for name in summaries.MISCONCEPTION_COLUMNS))
-                          .where(_where(MC, scope))).all()
+        rows = db.execute(select(*(_raw(MC.c[name]) if name == "last_seen" else MC.c[name]
+                                   for name in summaries.MISCONCEPTION_COLUMNS)).where(_where(MC, scope))).all()
     else:
         rows = [tuple(r[name] for name in summaries.MISCONCEPTION_COLUMNS)
                 for r in summaries.misconception_summary(db, _session_criteria(scope))]

@@ -51,7 +51,7 @@ def csv_cell(value) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def _csv(report: ClassReport) -> str:
+def _csv(report: ClassReport, linked: bool = True) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["student", "answers", "sessions", "score", "mastery", "paper_today", "minutes",
@@ -60,7 +60,7 @@ def _csv(report: ClassReport) -> str:
         writer.writerow([csv_cell(v) for v in (
             s.name, s.answers, s.sessions, None if s.score is None else round(s.score, 4), round(s.mastery, 4),
             round(s.readiness, 4), round(s.seconds / 60, 1), s.last.isoformat() if s.last else "", s.due,
-            s.misconceptions, f"students/{s.page}")])
+            s.misconceptions, f"students/{s.page}" if linked else "")])
     return out.getvalue()
 
 
@@ -68,19 +68,20 @@ def sorted_page(key: str) -> str:
     return "index.html" if key == "name" else f"students-by-{key}.html"
 
 
-def write_overview(report: ClassReport, folder: Path) -> list[Path]:
-    """index.html, the student table sorted by each column, and students.csv."""
+def write_overview(report: ClassReport, folder: Path, linked: bool = True) -> list[Path]:
+    """index.html, the student table sorted by each column, and students.csv;
+    ``linked``: the students' names link to their pages (written separately)."""
     folder = Path(folder)
     pages = {key: sorted_page(key) for key in SORT_KEYS}
     written = [_write(folder / "index.html", render(
         "report/class.html", report=report, course=COURSE, students=report.sorted_by("name"), sort="name",
-        pages=pages))]
+        pages=pages, linked=linked))]
     for key in SORT_KEYS:
         if key != "name":
             written.append(_write(folder / pages[key], render(
                 "report/students_sorted.html", report=report, students=report.sorted_by(key),
-                sort=key, sort_label=SORT_LABELS[key], pages=pages)))
-    written.append(_write(folder / "students.csv", _csv(report)))
+                sort=key, sort_label=SORT_LABELS[key], pages=pages, linked=linked)))
+    written.append(_write(folder / "students.csv", _csv(report, linked)))
     return written
 
 

@@ -65,7 +65,8 @@ class QuizSession(Base):
     max_score: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
     seconds: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
 
-    __table_args__ = (Index("ix_quiz_sessions_exam", "kind", "title"),)
+    __table_args__ = (Index("ix_quiz_sessions_exam", "kind", "title"),
+                      Index("ix_quiz_sessions_user_answers", "user_id", "answers"))
 
 
 class Response(Base):

@@ -50,6 +50,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("score", sa.Float, nullable=False, server_default="0"))
         batch.add_column(sa.Column("max_score", sa.Float, nullable=False, server_default="0"))
         batch.add_column(sa.Column("seconds", sa.Float, nullable=False, server_default="0"))
+    op.create_index("ix_quiz_sessions_user_answers", "quiz_sessions", ["user_id", "answers"])
     op.create_table(
         "question_progress",
         sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
@@ -128,6 +129,7 @@ def downgrade() -> None:
     op.drop_table("misconception_counts")
     op.drop_table("criterion_progress")
     op.drop_table("question_progress")
+    op.drop_index("ix_quiz_sessions_user_answers", "quiz_sessions")
     with op.batch_alter_table("quiz_sessions") as batch:
         for column in ("seconds", "max_score", "score", "answers"):
             batch.drop_column(column)
