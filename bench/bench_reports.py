@@ -65,14 +65,18 @@ def counts(store) -> tuple[int, int]:
 
 
 def code_version() -> str:
-    """A digest of the schema's migrations and of the generator: a cached fill made by other code is stale."""
+    """A digest of the schema (migrations and models), of the running summaries and of the
+    generator: a cached fill made by other code is stale."""
     import quizzer.synthetic
     from quizzer.store.migrate import MIGRATIONS
 
     digest = hashlib.sha256()
+    store = MIGRATIONS.parent
+    files = [store / "models.py", store / "summaries.py"]
     for folder in (MIGRATIONS, Path(quizzer.synthetic.__file__).parent):
-        for path in sorted(folder.rglob("*.py")):
-            digest.update(path.read_bytes())
+        files += sorted(folder.rglob("*.py"))
+    for path in files:
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 

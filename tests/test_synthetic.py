@@ -78,10 +78,14 @@ def test_the_running_summaries_match_the_answers(filled):
                          "ON r.session_id = s.id GROUP BY s.id, s.answers, s.score, s.max_score, s.seconds")
     for kept_n, kept_score, kept_max, kept_seconds, n, score, top, seconds in sessions:
         assert (kept_n, kept_score, kept_max) == (n, score, top) and kept_seconds == pytest.approx(seconds)
-    per_item = rows(url, "SELECT COUNT(*), SUM(answers), SUM(score) FROM question_progress")[0]
+    per_item = rows(url, "SELECT COUNT(*), SUM(answers), SUM(score) FROM question_progress WHERE family <> '*'")[0]
     distinct = rows(url, "SELECT COUNT(*) FROM (SELECT DISTINCT user_id, question_id, family FROM responses) d")[0][0]
     assert per_item[:2] == (distinct, RESPONSES)
     assert per_item[2] == pytest.approx(rows(url, "SELECT SUM(score) FROM responses")[0][0])
+    # '*': each question's numeric answers taken together
+    together = rows(url, "SELECT COUNT(*), SUM(answers) FROM question_progress WHERE family = '*'")[0]
+    assert together == rows(url, "SELECT COUNT(DISTINCT user_id || ' ' || question_id), COUNT(*) FROM responses "
+                                 "WHERE family IS NOT NULL")[0]
     marked = rows(url, "SELECT SUM(marked), SUM(missed) FROM criterion_progress")[0]
     assert marked == rows(url, "SELECT COUNT(*), SUM(CASE WHEN awarded < max_marks THEN 1 ELSE 0 END) "
                                "FROM criterion_results")[0]

@@ -18,7 +18,6 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, String, and_, func, select, type_coerce
 
-from ..progress import RECENT
 from ..store import summaries
 from ..store.models import CriterionProgress, CriterionResult, MisconceptionCount, QuestionProgress, QuizSession, \
     Response, ReviewState, User
@@ -175,34 +174,20 @@ def _progress_rows(db: Connection, scope: Scope):
 
 
 def _question_rows(db: Connection, scope: Scope):
-    """Per student: a QuestionRow per question and kind, and a FamilyRow per family.
-
-    The short answer has one progress row per question; the numeric variants have
-    one per family, merged here (their latest three answers are the newest three
-    of all the families' latest three)."""
+    """Per student: a QuestionRow per question for the short answer and for its
+    numeric variants together, and a FamilyRow per numeric family."""
     progress = _progress_rows(db, scope)
     answers = _answers(db, [row[10] for row in progress if not row[2]])
-    numeric: dict[tuple[int, str], list] = defaultdict(list)
     questions, families = [], []
     for row in progress:
-        user, qid, family, count, full, zero, score, top, seconds, best, latest_id, first = row[:12]
-        recent = tuple((t, r) for r, t in ((row[12], row[13]), (row[14], row[15]), (row[16], row[17]))
-                       if r is not None)
-        if not family:
-            questions.append((user, QuestionRow(qid, False, count, float(best), recent[0][1], recent, float(score),
-                                                float(top), float(seconds or 0), first, latest_id,
-                                                answers.get(latest_id, ""))))
+        user, qid, family, count, full, zero, score, top, seconds, best, latest_id, first, r1, t1, r2, t2, r3, t3 = row
+        if family and family != summaries.ALL_FAMILIES:
+            families.append((user, FamilyRow(family, qid, count, full, count - full - zero, zero, score, top)))
             continue
-        families.append((user, FamilyRow(family, qid, count, full, count - full - zero, zero, float(score),
-                                         float(top))))
-        numeric[(user, qid)].append((count, float(best), recent, float(score), float(top), float(seconds or 0),
-                                     first, latest_id))
-    for (user, qid), parts in numeric.items():
-        recent = tuple(sorted((point for part in parts for point in part[2]), reverse=True)[:RECENT])
-        newest = max(parts, key=lambda part: part[2][0])
-        questions.append((user, QuestionRow(qid, True, sum(p[0] for p in parts), max(p[1] for p in parts),
-                                            recent[0][1], recent, sum(p[3] for p in parts), sum(p[4] for p in parts),
-                                            sum(p[5] for p in parts), min(p[6] for p in parts), newest[7])))
+        recent = ((t1, r1),) if r2 is None else ((t1, r1), (t2, r2)) if r3 is None else ((t1, r1), (t2, r2), (t3, r3))
+        numeric = family == summaries.ALL_FAMILIES
+        questions.append((user, QuestionRow(qid, numeric, count, best, r1, recent, score, top, seconds or 0.0, first,
+                                            latest_id, "" if numeric else answers.get(latest_id, ""))))
     return questions, families
 
 

@@ -16,7 +16,7 @@ from .feedback import compose_feedback
 from .guards import GuardVerdict, check_length, floor_half, is_keyword_list, restates_prompt
 from .lexicon import Lexicon
 from .reference import KeyIdea, key_ideas, score_idea
-from .result import CriterionResult, GradeResult
+from .result import GradeResult
 from .rubric import CompiledCriterion, score_criterion
 from .similarity import Similarity
 

@@ -3,7 +3,8 @@
 A class report over a million answers cannot afford to group and sort them all:
 on SQLite that alone takes over ten seconds. So, as each answer is recorded, the
 store adds it to small per-student tables in the same transaction (one row per
-student and question or numeric family, per rubric criterion, per misconception;
+student and question for the short answer, per numeric family, and for all the
+question's numeric families together; per rubric criterion; per misconception;
 running totals on the session). Reports then read tens of thousands of rows.
 
 ``record`` is the incremental step, an ``INSERT ... ON CONFLICT DO UPDATE`` per
@@ -19,13 +20,13 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, delete, func, literal, select, update
+from sqlalchemy import Connection, and_, case, delete, func, literal, literal_column, select, union_all, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .models import CriterionProgress, CriterionResult, MisconceptionCount, QuestionProgress, QuizSession, Response, \
     misconception_parts
 
-__all__ = ["record", "rebuild", "question_summary", "criterion_summary", "misconception_summary",
+__all__ = ["record", "rebuild", "ALL_FAMILIES", "question_summary", "criterion_summary", "misconception_summary",
            "QUESTION_COLUMNS", "CRITERION_COLUMNS", "MISCONCEPTION_COLUMNS"]
 
 QP, CP, MC = QuestionProgress.__table__, CriterionProgress.__table__, MisconceptionCount.__table__
@@ -54,18 +55,20 @@ def record(connection: Connection, *, response_id: int, user_id: int, session_id
         seconds=S.c.seconds + seconds))
     if max_score > 0:
         fraction = score / max_score
-        new = dict(user_id=user_id, question_id=question_id, family=family or "", answers=1,
-                   full=int(score >= max_score), zero=int(score <= 0), score=score, max_score=max_score,
-                   seconds=seconds, best=fraction, latest_id=response_id, first_at=now, r1=fraction, t1=now,
-                   r2=None, t2=None, r3=None, t3=None)
-        insert = _insert(connection, QP).values(**new)
-        x = insert.excluded
-        connection.execute(insert.on_conflict_do_update(
-            index_elements=[QP.c.user_id, QP.c.question_id, QP.c.family],
-            set_=dict(answers=QP.c.answers + 1, full=QP.c.full + x.full, zero=QP.c.zero + x.zero,
-                      score=QP.c.score + x.score, max_score=QP.c.max_score + x.max_score,
-                      seconds=QP.c.seconds + x.seconds, best=_larger(QP.c.best, x.best), latest_id=x.latest_id,
-                      r3=QP.c.r2, t3=QP.c.t2, r2=QP.c.r1, t2=QP.c.t1, r1=x.r1, t1=x.t1)))
+        # a numeric answer counts for its family and for the question's numeric total
+        for key in ((family, ALL_FAMILIES) if family else ("",)):
+            new = dict(user_id=user_id, question_id=question_id, family=key, answers=1,
+                       full=int(score >= max_score), zero=int(score <= 0), score=score, max_score=max_score,
+                       seconds=seconds, best=fraction, latest_id=response_id, first_at=now, r1=fraction, t1=now,
+                       r2=None, t2=None, r3=None, t3=None)
+            insert = _insert(connection, QP).values(**new)
+            x = insert.excluded
+            connection.execute(insert.on_conflict_do_update(
+                index_elements=[QP.c.user_id, QP.c.question_id, QP.c.family],
+                set_=dict(answers=QP.c.answers + 1, full=QP.c.full + x.full, zero=QP.c.zero + x.zero,
+                          score=QP.c.score + x.score, max_score=QP.c.max_score + x.max_score,
+                          seconds=QP.c.seconds + x.seconds, best=_larger(QP.c.best, x.best),
+                          latest_id=x.latest_id, r3=QP.c.r2, t3=QP.c.t2, r2=QP.c.r1, t2=QP.c.t1, r1=x.r1, t1=x.t1)))
     for c in criteria:
         awarded, top = float(c.get("awarded", 0)), float(c.get("max", 0))
         insert = _insert(connection, CP).values(
@@ -106,6 +109,7 @@ def rebuild(connection: Connection, user_id: int | None = None, question_id: str
     _rebuild_sessions(connection, scoped(R))
 
 
+ALL_FAMILIES = "*"  # the family key of a question's numeric answers taken together
 QUESTION_COLUMNS = ["user_id", "question_id", "family", "answers", "full", "zero", "score", "max_score", "seconds",
                     "best", "latest_id", "first_at", "r1", "t1", "r2", "t2", "r3", "t3"]
 CRITERION_COLUMNS = ["user_id", "question_id", "criterion_id", "marked", "missed", "awarded", "max_marks"]
@@ -113,8 +117,15 @@ MISCONCEPTION_COLUMNS = ["user_id", "question_id", "criterion_id", "phrase", "co
 
 
 def question_summary(where):
-    """A select of ``question_progress``'s columns computed from the responses matching ``where``."""
-    family = func.coalesce(R.c.family, "")
+    """A select of ``question_progress``'s columns computed from the responses matching ``where``:
+    a row per student and question for the short answer (family ""), per numeric
+    family, and for all the question's numeric families together (``ALL_FAMILIES``)."""
+    return union_all(_question_summary(where, func.coalesce(R.c.family, "")),
+                     _question_summary(and_(where, R.c.family.is_not(None)),
+                                       literal_column(f"'{ALL_FAMILIES}'")))
+
+
+def _question_summary(where, family):
     ranked = select(
         R.c.user_id, R.c.question_id, family.label("family"), R.c.id, R.c.score, R.c.max_score, R.c.seconds,
         R.c.created_at, (R.c.score / R.c.max_score).label("fraction"),
