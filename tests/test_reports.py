@@ -293,8 +293,7 @@ def test_report_command(practised, runner, tmp_path, browser, monkeypatch):
     assert opened.read_text().strip() == (tmp_path / "bo.html").resolve().as_uri()
     result = runner.invoke(cli, ["--db", db_url, "report", "--class", "--out", str(tmp_path / "class")])
     assert result.exit_code == 0 and f"with {len(STUDENTS)} student page(s)" in result.output
-    for args, message in ((["report"], "Give either --user NAME or --class"),
-                          (["report", "--user", "bo", "--class"], "Give either --user NAME or --class"),
+    for args, message in ((["report", "--user", "bo", "--class"], "Give either --user NAME or --class"),
                           (["report", "--user", "bo", "--session", "1"], "--session goes with --class"),
                           (["report", "--user", "nobody"], "No student 'nobody'"),
                           (["report", "--class", "--session", "9999"], "No session 9999")):

@@ -161,6 +161,11 @@ def test_a_database_made_by_the_first_schema_upgrades_without_loss(tmp_path):
                 "SELECT response_id, question_id, criterion_id, awarded, max_marks, misconception "
                 "FROM criterion_results WHERE response_id = 1").all()
         assert [tuple(r) for r in rows] == [(1, "Q1", "xor-not-separable", 1.0, 1.0, None)]
+        with store.engine.connect() as connection:  # and summarised the old answers for reports
+            progress = connection.exec_driver_sql(
+                "SELECT family, answers, score, max_score FROM question_progress p JOIN users u ON u.id = p.user_id "
+                "WHERE u.name = 'amara' ORDER BY family").all()
+        assert [tuple(r) for r in progress] == [("", 1, 1.0, 2.0), ("*", 1, 1.0, 1.0), ("perceptron_output", 1, 1.0, 1.0)]
 
 
 def test_an_unreachable_database_is_a_clear_error(tmp_path):

@@ -7,10 +7,11 @@ from pathlib import Path
 import click
 
 from .context import AppContext, pass_app
+from .quiz import default_user
 
 
 @click.command()
-@click.option("--user", metavar="NAME", help="Write this student's report.")
+@click.option("--user", metavar="NAME", help="Write this student's report [default: yours, by login name].")
 @click.option("--class", "whole_class", is_flag=True, help="Write the teacher's report on every student.")
 @click.option("--session", "session_id", type=int, metavar="ID",
               help="With --class: only this session; an exam's session covers the whole exam.")
@@ -22,7 +23,7 @@ from .context import AppContext, pass_app
 @pass_app
 def report(app: AppContext, user: str | None, whole_class: bool, session_id: int | None, out: Path | None,
            student_pages: bool, open_browser: bool) -> None:
-    """Write an HTML progress report: a student's (--user NAME) or the class's (--class).
+    """Write an HTML progress report: a student's (--user NAME, or yours) or the class's (--class).
 
     Reports are single files with their charts inline: they open without a
     network or JavaScript, and print as they look. A class report is a folder:
@@ -32,8 +33,10 @@ def report(app: AppContext, user: str | None, whole_class: bool, session_id: int
     from ..quiz import utcnow
     from ..reports import class_report, student_report
 
-    if bool(user) == whole_class:
-        raise click.UsageError("Give either --user NAME or --class.")
+    if user and whole_class:
+        raise click.UsageError("Give either --user NAME or --class, not both.")
+    if not whole_class:
+        user = user or default_user()
     if session_id is not None and not whole_class:
         raise click.UsageError("--session goes with --class.")
     if user:
