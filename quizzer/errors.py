@@ -24,6 +24,10 @@ class QuizzerError(Exception):
     def __str__(self) -> str:
         return f"{self.message}\n  Hint: {self.hint}" if self.hint else self.message
 
+    def __reduce__(self):
+        # keep the hint when the error crosses from a worker process (report pages)
+        return (QuizzerError, (self.message, self.hint))
+
 
 @dataclass(frozen=True)
 class Problem:

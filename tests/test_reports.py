@@ -415,3 +415,12 @@ def test_an_overview_without_student_pages_has_no_dead_links(practised, shipped_
         if page.suffix == ".html":
             soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
             assert all((page.parent / a["href"]).is_file() for a in soup.find_all("a")), page.name
+
+
+def test_an_unwritable_out_folder_is_a_clear_error(practised, runner, tmp_path):
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file where a folder is needed")
+    result = runner.invoke(cli, ["--db", practised.url, "report", "--class", "--out", str(blocker / "class")])
+    assert result.exit_code == 1 and "Cannot write" in result.output and "Traceback" not in result.output
+    result = runner.invoke(cli, ["--db", practised.url, "report", "--user", "bo", "--out", str(blocker / "bo.html")])
+    assert result.exit_code == 1 and "Cannot write" in result.output

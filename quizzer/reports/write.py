@@ -13,6 +13,7 @@ import multiprocessing
 import os
 from pathlib import Path
 
+from ..errors import QuizzerError
 from ..render import render
 from .cohort import SORT_KEYS, ClassReport
 from .student import StudentReport
@@ -27,10 +28,18 @@ SORT_LABELS = {"name": "name", "answers": "answers", "score": "score", "mastery"
 
 
 def _write(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError as exc:
+        try:
+            temporary.unlink(missing_ok=True)
+        except OSError:
+            pass
+        raise QuizzerError(f"Cannot write {path}: {exc.strerror or exc}.",
+                           "choose an --out you can write to (a new folder is created).") from None
     return path
 
 
