@@ -19,9 +19,11 @@ RECENT = 3
 
 
 def question_mastery(responses: Iterable) -> dict[str, float]:
-    """``responses`` in chronological order, each with question_id, score, max_score."""
+    """``responses`` each with question_id, score, max_score, created_at and id; taken
+    in the order they were given (by time, then id: the answers of one graded exam
+    share a time, and an exam may be graded after later practice was recorded)."""
     recent: dict[str, list[float]] = defaultdict(list)
-    for r in responses:
+    for r in sorted(responses, key=lambda r: (r.created_at, r.id)):
         if r.max_score > 0:
             recent[r.question_id].append(r.score / r.max_score)
     return {qid: sum(v[-RECENT:]) / len(v[-RECENT:]) for qid, v in recent.items()}

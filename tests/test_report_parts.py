@@ -101,8 +101,8 @@ def test_horizontal_bars_grow_with_the_list_and_keep_labels():
 
 def test_csv_cells_cannot_become_formulas():
     assert csv_cell("=HYPERLINK(\"x\")") == "'=HYPERLINK(\"x\")"
-    assert [csv_cell(v) for v in ("+1", "-1", "@a", "\tx", "plain", 3, 0.5, None)] == \
-        ["'+1", "'-1", "'@a", "'\tx", "plain", "3", "0.5", ""]
+    assert [csv_cell(v) for v in ("+1", "-1", "@a", "\tx", "  =1+1", "＝1", "plain", 3, 0.5, None)] == \
+        ["'+1", "'-1", "'@a", "'\tx", "'  =1+1", "'＝1", "plain", 3, 0.5, ""]
 
 
 def test_student_page_names_are_safe_and_unique():

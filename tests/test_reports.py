@@ -296,7 +296,8 @@ def test_report_command(practised, runner, tmp_path, browser, monkeypatch):
     for args, message in ((["report", "--user", "bo", "--class"], "Give either --user NAME or --class"),
                           (["report", "--user", "bo", "--session", "1"], "--session goes with --class"),
                           (["report", "--user", "nobody"], "No student 'nobody'"),
-                          (["report", "--class", "--session", "9999"], "No session 9999")):
+                          (["report", "--class", "--session", "9999"], "No session 9999"),
+                          (["report", "--class", "--session", "99999999999"], "is not in the range")):
         result = runner.invoke(cli, ["--db", db_url, *args])
         assert result.exit_code in (1, 2) and message in result.output, (args, result.output)
         assert "Traceback" not in result.output
@@ -424,3 +425,56 @@ def test_an_unwritable_out_folder_is_a_clear_error(practised, runner, tmp_path):
     assert result.exit_code == 1 and "Cannot write" in result.output and "Traceback" not in result.output
     result = runner.invoke(cli, ["--db", practised.url, "report", "--user", "bo", "--out", str(blocker / "bo.html")])
     assert result.exit_code == 1 and "Cannot write" in result.output
+
+
+# --- the running summaries when answers do not arrive one after another ---------------
+
+def _exam_answer(question_id, score, top, family=None, position=0):
+    from quizzer.store import NewResponse
+
+    criteria = [] if family else [{"id": "c", "awarded": min(score, 1.0), "max": 1.0}]
+    return NewResponse(position=position, question_id=question_id, content_hash="h", answer="a", score=score,
+                       max_score=top, criteria=criteria, family=family, variant_seed=1 if family else None)
+
+
+def _summaries_equal_a_rebuild(store):
+    from quizzer.store import summaries
+    from quizzer.store.models import QuestionProgress
+
+    table = QuestionProgress.__table__
+    with store.engine.connect() as db:
+        transaction = db.begin()
+        before = sorted(tuple(map(str, r)) for r in db.execute(table.select()))
+        summaries.rebuild(db)
+        after = sorted(tuple(map(str, r)) for r in db.execute(table.select()))
+        transaction.rollback()
+    return before == after
+
+
+def test_answers_recorded_at_one_moment_are_ordered_by_id_as_stats_orders_them(store, shipped_bank):
+    """A graded exam records all its answers at one time; the report's mastery must
+    still be the mean of the latest three, taken in the order stats takes them."""
+    for day, saq, numeric in ((1, 1.0, 1.0), (2, 1.5, 0.0)):
+        when = START + timedelta(days=day)
+        info = store.start_session("ann", kind="exam", mode="paper", seed=1, plan=[{}, {}], settings={}, now=when,
+                                   title=f"exam {day}")
+        store.record(info.id, _exam_answer("Q1", saq, 2.0), when)
+        store.record(info.id, _exam_answer("Q1", numeric, 1.0, "perceptron_update", 1), when)
+    report = build_student_report(shipped_bank, student_data(store, "ann"), NOW)
+    from quizzer.progress import question_mastery
+
+    assert report.mastery["Q1"] == pytest.approx(question_mastery(store.responses(user="ann"))["Q1"])
+    assert report.mastery["Q1"] == pytest.approx((1.0 + 0.75 + 0.0) / 3)
+    assert _summaries_equal_a_rebuild(store)
+
+
+def test_an_answer_recorded_after_a_later_one_still_gives_the_right_summaries(store, shipped_bank):
+    """An exam graded (with the time grading began) while the student kept practising."""
+    info = store.start_session("ann", kind="quiz", mode="practice", seed=1, plan=[{}, {}], settings={}, now=START)
+    store.record(info.id, _exam_answer("Q1", 2.0, 2.0), START + timedelta(minutes=5))
+    store.record(info.id, _exam_answer("Q1", 0.0, 2.0, position=1), START)
+    assert _summaries_equal_a_rebuild(store)
+    [row] = build_student_report(shipped_bank, student_data(store, "ann"), NOW).data.questions
+    from quizzer.reports.queries import _utc
+
+    assert row.latest == 1.0 and row.answers == 2 and _utc(row.first) == START

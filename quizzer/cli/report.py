@@ -13,7 +13,7 @@ from .quiz import default_user
 @click.command()
 @click.option("--user", metavar="NAME", help="Write this student's report [default: yours, by login name].")
 @click.option("--class", "whole_class", is_flag=True, help="Write the teacher's report on every student.")
-@click.option("--session", "session_id", type=int, metavar="ID",
+@click.option("--session", "session_id", type=click.IntRange(1, 2**31 - 1), metavar="ID",
               help="With --class: only this session; an exam's session covers the whole exam.")
 @click.option("--out", type=click.Path(dir_okay=True, file_okay=True, path_type=Path),
               help="Where to write: an .html file for --user [report.html], a folder for --class [class-report].")
@@ -52,7 +52,7 @@ def report(app: AppContext, user: str | None, whole_class: bool, session_id: int
         written = class_report(app.bank(), app.store(), out, utcnow(), session_id=session_id,
                                student_pages=student_pages)
         target = written[0]
-        pages = sum(1 for p in written if p.parent.name == "students")
+        pages = sum(1 for p in written if p.parent == out / "students")
         click.echo(f"Wrote {target} with {pages} student page(s) and {out / 'students.csv'}")
     if open_browser:
         import webbrowser

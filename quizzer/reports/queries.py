@@ -56,9 +56,9 @@ class QuestionRow(NamedTuple):
     answers: int
     best: float  # fractions of the marks, 0-1
     latest: float
-    # the latest three answers, newest first: (time, fraction); the time as the
-    # database gives it (text on SQLite), which is enough to order by
-    recent: tuple[tuple[Any, float], ...]
+    # the latest three answers, newest first: (time, response id, fraction); the
+    # time as the database gives it (text on SQLite), which is enough to order by
+    recent: tuple[tuple[Any, int, float], ...]
     score: float  # marks earned over all answers, and out of
     max: float
     seconds: float
@@ -180,11 +180,13 @@ def _question_rows(db: Connection, scope: Scope):
     answers = _answers(db, [row[10] for row in progress if not row[2]])
     questions, families = [], []
     for row in progress:
-        user, qid, family, count, full, zero, score, top, seconds, best, latest_id, first, r1, t1, r2, t2, r3, t3 = row
+        (user, qid, family, count, full, zero, score, top, seconds, best, latest_id, first,
+         r1, t1, r2, t2, r3, t3, i2, i3) = row
         if family and family != summaries.ALL_FAMILIES:
             families.append((user, FamilyRow(family, qid, count, full, count - full - zero, zero, score, top)))
             continue
-        recent = ((t1, r1),) if r2 is None else ((t1, r1), (t2, r2)) if r3 is None else ((t1, r1), (t2, r2), (t3, r3))
+        recent = (((t1, latest_id, r1),) if r2 is None else ((t1, latest_id, r1), (t2, i2, r2)) if r3 is None
+                  else ((t1, latest_id, r1), (t2, i2, r2), (t3, i3, r3)))
         numeric = family == summaries.ALL_FAMILIES
         questions.append((user, QuestionRow(qid, numeric, count, best, r1, recent, score, top, seconds or 0.0, first,
                                             latest_id, "" if numeric else answers.get(latest_id, ""))))

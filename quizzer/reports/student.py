@@ -146,9 +146,10 @@ class StudentReport:
         # mastery as ``quizzer stats`` has it: the mean of the latest three answers of either kind
         self.mastery: dict[str, float] = {}
         for qid in self._answer_counts:
+            # newest first by time, then by id (answers of one graded exam share a time), as stats orders them
             points = sorted((point for k in ((qid, False), (qid, True)) if k in self._rows
-                             for point in self._rows[k].recent), key=lambda point: point[0], reverse=True)[:RECENT]
-            self.mastery[qid] = sum(fraction for _, fraction in points) / len(points)
+                             for point in self._rows[k].recent), reverse=True)[:RECENT]
+            self.mastery[qid] = sum(fraction for _, _, fraction in points) / len(points)
         self.recall = _recall(data.cards, now)
         self.overall = self._group("all", "All questions", list(bank))
         self.due = tuple(sorted((DueLine(bank.get(c.question_id), c.due, self.recall.get(c.question_id),
@@ -252,7 +253,7 @@ def _misconceptions(bank: Bank, data: StudentData) -> tuple[Misconception, ...]:
 
 def _recent_saq(row: QuestionRow | None) -> tuple[float, ...]:
     """The evidence for a question on paper: the latest short answers' fractions."""
-    return tuple(fraction for _, fraction in row.recent) if row else ()
+    return tuple(fraction for _, _, fraction in row.recent) if row else ()
 
 
 def _criterion_text(question: Question | None, criterion_id: str) -> str:

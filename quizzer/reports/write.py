@@ -50,19 +50,23 @@ def write_student_page(report: StudentReport, path: Path, *, scope: str = "", ba
     return _write(Path(path), html)
 
 
-def csv_cell(value) -> str:
-    """A value for the CSV, defused: a spreadsheet would run a cell starting with
-    = + - @ (or a tab or carriage return) as a formula, so such text gets a leading
-    apostrophe. Numbers are written as numbers."""
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+
+
+def csv_cell(value):
+    """A value for the CSV, defused: a spreadsheet would run text starting with
+    = + - @ (after any spaces; full-width forms too) or a tab or carriage return as
+    a formula, so such text gets a leading apostrophe. Numbers stay numbers; the
+    writer quotes every text cell, so no separator inside a name starts a cell."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return f"{value:g}" if isinstance(value, float) else str(value)
+        return value
     text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return "'" + text if text.lstrip(" ")[:1] in FORMULA_STARTS else text
 
 
 def _csv(report: ClassReport, linked: bool = True) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
     writer.writerow(["student", "answers", "sessions", "score", "mastery", "paper_today", "minutes",
                      "last_active", "due", "misconceptions", "report"])
     for s in report.sorted_by("name"):

@@ -173,6 +173,10 @@ class QuestionProgress(Base):
     t2: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     r3: Mapped[float | None] = mapped_column(Float, nullable=True)
     t3: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # the response ids of the second and third latest (the latest is latest_id):
+    # answers recorded at the same moment (a graded exam) are ordered by id
+    i2: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    i3: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class CriterionProgress(Base):

@@ -136,6 +136,7 @@ class Store:
             db.add(row)
             db.flush()
             db.add_all(criterion_rows(row.id, user_id, row.question_id, row.criteria))
+            db.flush()  # the summaries may be recomputed from these rows
             summaries.record(db.connection(), response_id=row.id, user_id=user_id, session_id=session_id,
                              question_id=row.question_id, family=row.family, score=row.score,
                              max_score=row.max_score, seconds=row.seconds, now=now, criteria=row.criteria)

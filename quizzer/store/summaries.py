@@ -53,14 +53,19 @@ def record(connection: Connection, *, response_id: int, user_id: int, session_id
     connection.execute(update(S).where(S.c.id == session_id).values(
         answers=S.c.answers + 1, score=S.c.score + score, max_score=S.c.max_score + max_score,
         seconds=S.c.seconds + seconds))
+    keys = (family, ALL_FAMILIES) if family else ("",)  # a numeric answer counts for its family and in total
+    if max_score > 0 and not _newest(connection, user_id, question_id, keys, now, response_id):
+        # recorded after a later answer (an exam graded while the student practised):
+        # the running rows assume time order, so this pair is recomputed instead
+        rebuild(connection, user_id=user_id, question_id=question_id)
+        return
     if max_score > 0:
         fraction = score / max_score
-        # a numeric answer counts for its family and for the question's numeric total
-        for key in ((family, ALL_FAMILIES) if family else ("",)):
+        for key in keys:
             new = dict(user_id=user_id, question_id=question_id, family=key, answers=1,
                        full=int(score >= max_score), zero=int(score <= 0), score=score, max_score=max_score,
                        seconds=seconds, best=fraction, latest_id=response_id, first_at=now, r1=fraction, t1=now,
-                       r2=None, t2=None, r3=None, t3=None)
+                       r2=None, t2=None, r3=None, t3=None, i2=None, i3=None)
             insert = _insert(connection, QP).values(**new)
             x = insert.excluded
             connection.execute(insert.on_conflict_do_update(
@@ -68,7 +73,8 @@ def record(connection: Connection, *, response_id: int, user_id: int, session_id
                 set_=dict(answers=QP.c.answers + 1, full=QP.c.full + x.full, zero=QP.c.zero + x.zero,
                           score=QP.c.score + x.score, max_score=QP.c.max_score + x.max_score,
                           seconds=QP.c.seconds + x.seconds, best=_larger(QP.c.best, x.best),
-                          latest_id=x.latest_id, r3=QP.c.r2, t3=QP.c.t2, r2=QP.c.r1, t2=QP.c.t1, r1=x.r1, t1=x.t1)))
+                          latest_id=x.latest_id, r3=QP.c.r2, t3=QP.c.t2, i3=QP.c.i2, r2=QP.c.r1, t2=QP.c.t1,
+                          i2=QP.c.latest_id, r1=x.r1, t1=x.t1)))
     for c in criteria:
         awarded, top = float(c.get("awarded", 0)), float(c.get("max", 0))
         insert = _insert(connection, CP).values(
@@ -88,6 +94,15 @@ def record(connection: Connection, *, response_id: int, user_id: int, session_id
             connection.execute(insert.on_conflict_do_update(
                 index_elements=[MC.c.user_id, MC.c.question_id, MC.c.criterion_id, MC.c.phrase],
                 set_=dict(count=MC.c.count + 1, last_seen=x.last_seen, words=x.words)))
+
+
+def _newest(connection: Connection, user_id: int, question_id: str, keys, now: datetime, response_id: int) -> bool:
+    """Whether the answer being recorded comes after every answer already summarised
+    (by time, then id). The rows are locked on PostgreSQL, so two writers for the
+    same student and question take turns; SQLite's writers always do."""
+    rows = connection.execute(select(QP.c.t1, QP.c.latest_id).where(
+        QP.c.user_id == user_id, QP.c.question_id == question_id, QP.c.family.in_(keys)).with_for_update()).all()
+    return all((now, response_id) > (t1, latest) for t1, latest in rows)
 
 
 def rebuild(connection: Connection, user_id: int | None = None, question_id: str | None = None) -> None:
@@ -111,7 +126,7 @@ def rebuild(connection: Connection, user_id: int | None = None, question_id: str
 
 ALL_FAMILIES = "*"  # the family key of a question's numeric answers taken together
 QUESTION_COLUMNS = ["user_id", "question_id", "family", "answers", "full", "zero", "score", "max_score", "seconds",
-                    "best", "latest_id", "first_at", "r1", "t1", "r2", "t2", "r3", "t3"]
+                    "best", "latest_id", "first_at", "r1", "t1", "r2", "t2", "r3", "t3", "i2", "i3"]
 CRITERION_COLUMNS = ["user_id", "question_id", "criterion_id", "marked", "missed", "awarded", "max_marks"]
 MISCONCEPTION_COLUMNS = ["user_id", "question_id", "criterion_id", "phrase", "count", "last_seen", "words"]
 
@@ -121,7 +136,7 @@ def question_summary(where):
     a row per student and question for the short answer (family ""), per numeric
     family, and for all the question's numeric families together (``ALL_FAMILIES``)."""
     return union_all(_question_summary(where, func.coalesce(R.c.family, "")),
-                     _question_summary(and_(where, R.c.family.is_not(None)),
+                     _question_summary(and_(where, R.c.family.is_not(None), R.c.family != ""),
                                        literal_column(f"'{ALL_FAMILIES}'")))
 
 
@@ -142,7 +157,7 @@ def _question_summary(where, family):
         func.sum(case((q.score <= 0, 1), else_=0)), func.sum(q.score), func.sum(q.max_score), func.sum(q.seconds),
         func.max(q.fraction), nth(q.id, 1), func.min(q.created_at),
         nth(q.fraction, 1), nth(q.created_at, 1), nth(q.fraction, 2), nth(q.created_at, 2),
-        nth(q.fraction, 3), nth(q.created_at, 3),
+        nth(q.fraction, 3), nth(q.created_at, 3), nth(q.id, 2), nth(q.id, 3),
     ).group_by(q.user_id, q.question_id, q.family)
     return summary
 

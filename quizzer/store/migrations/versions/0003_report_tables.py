@@ -71,6 +71,8 @@ def upgrade() -> None:
         sa.Column("t2", UTCDateTime, nullable=True),
         sa.Column("r3", sa.Float, nullable=True),
         sa.Column("t3", UTCDateTime, nullable=True),
+        sa.Column("i2", sa.Integer, nullable=True),
+        sa.Column("i3", sa.Integer, nullable=True),
     )
     op.create_table(
         "criterion_progress",
