@@ -64,7 +64,6 @@ class QuestionRow(NamedTuple):
     seconds: float
     first: Any  # as the database gives it, like ``recent``
     latest_id: int = 0
-    latest_answer: str = ""
 
 
 class FamilyRow(NamedTuple):
@@ -139,6 +138,7 @@ class StudentData:
     misconceptions: list[MisconceptionRow] = field(default_factory=list)
     sessions: list[SessionRow] = field(default_factory=list)
     cards: list[CardRow] = field(default_factory=list)
+    answers: dict[int, str] = field(default_factory=dict)  # latest short answers' texts, by response id
 
 
 def _utc(value) -> datetime | None:
@@ -177,7 +177,6 @@ def _question_rows(db: Connection, scope: Scope):
     """Per student: a QuestionRow per question for the short answer and for its
     numeric variants together, and a FamilyRow per numeric family."""
     progress = _progress_rows(db, scope)
-    answers = _answers(db, [row[10] for row in progress if not row[2]])
     questions, families = [], []
     for row in progress:
         (user, qid, family, count, full, zero, score, top, seconds, best, latest_id, first,
@@ -189,7 +188,7 @@ def _question_rows(db: Connection, scope: Scope):
                   else ((t1, latest_id, r1), (t2, i2, r2), (t3, i3, r3)))
         numeric = family == summaries.ALL_FAMILIES
         questions.append((user, QuestionRow(qid, numeric, count, best, r1, recent, score, top, seconds or 0.0, first,
-                                            latest_id, "" if numeric else answers.get(latest_id, ""))))
+                                            latest_id)))
     return questions, families
 
 
@@ -211,7 +210,7 @@ def _criterion_rows(db: Connection, scope: Scope):
         query = select(*(CP.c[name] for name in summaries.CRITERION_COLUMNS)).where(_where(CP, scope))
     else:
         query = summaries.criterion_summary(_session_criteria(scope))
-    for user, qid, cid, n, missed, awarded, top in db.execute(query):
+    for user, qid, cid, n, missed, awarded, top in db.execute(query).all():
         yield user, CriterionRow(qid, cid, n, int(missed), float(awarded), float(top))
 
 
@@ -261,7 +260,7 @@ def _cards(db: Connection, scope: Scope):
     query = select(T.c.user_id, T.c.question_id, _raw(T.c.due), T.c.reviews, T.c.stability, _raw(T.c.last_review))
     if scope.user_id is not None:
         query = query.where(T.c.user_id == scope.user_id)
-    for user, qid, due, reviews, stability, last in db.execute(query):
+    for user, qid, due, reviews, stability, last in db.execute(query).all():
         yield user, CardRow(qid, _utc(due), reviews, stability, _utc(last))
 
 
@@ -297,11 +296,15 @@ def fetch(db: Connection, scope: Scope, with_sessions: bool = True) -> dict[int,
 
 
 def attach_sessions(db: Connection, scope: Scope, data: dict[int, StudentData]) -> None:
+    """What only the students' own pages show: every session (for the chart) and
+    each question's latest short answer."""
     sessions: dict[int, list[SessionRow]] = defaultdict(list)
     for user, row in _session_rows(db, scope):
         sessions[user].append(row)
+    answers = _answers(db, [q.latest_id for student in data.values() for q in student.questions if not q.numeric])
     for uid, student in data.items():
         student.sessions = sessions.get(uid, [])
+        student.answers = {q.latest_id: answers.get(q.latest_id, "") for q in student.questions if not q.numeric}
 
 
 def exam_sessions(db: Connection, session_id: int) -> tuple[str, tuple[int, ...]] | None:

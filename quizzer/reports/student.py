@@ -197,7 +197,7 @@ class StudentReport:
                                       saq.latest if saq else None, self.mastery.get(q.id, 0.0),
                                       num.answers if num else 0, num.latest if num else None,
                                       self.recall.get(q.id), card.due if card else None,
-                                      saq.latest_answer if saq else ""))
+                                      self.data.answers.get(saq.latest_id, "") if saq else ""))
         return tuple(lines)
 
     @cached_property
