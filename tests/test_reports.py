@@ -478,3 +478,18 @@ def test_an_answer_recorded_after_a_later_one_still_gives_the_right_summaries(st
     from quizzer.reports.queries import _utc
 
     assert row.latest == 1.0 and row.answers == 2 and _utc(row.first) == START
+
+
+def test_a_damaged_database_is_a_message_not_a_traceback(runner, tmp_path):
+    import sqlite3
+
+    from quizzer.store import Store
+
+    path = tmp_path / "damaged.sqlite3"
+    Store(f"sqlite:///{path}").close()
+    with sqlite3.connect(path) as db:  # as if someone "tidied" the file by hand
+        db.execute("DROP TABLE question_progress")
+    result = runner.invoke(cli, ["--db", str(path), "report", "--class", "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1, result.output
+    assert "could not do this: no such table: question_progress" in result.output and str(path) in result.output
+    assert result.exc_info is None or result.exc_info[0] is SystemExit

@@ -48,6 +48,20 @@ class LazyGroup(click.Group):
             return super().invoke(ctx)
         except QuizzerError as exc:
             raise click.ClickException(str(exc)) from None
+        except Exception as exc:
+            # A database that fails underneath us (damaged, locked by a stuck
+            # process, or changed by hand) is not a bug in the command: say which
+            # database and what it answered, without a traceback.
+            if not type(exc).__module__.startswith("sqlalchemy"):
+                raise
+            from ..store.engine import display_url
+
+            answer = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+            where = display_url(ctx.obj.settings.db_url) if ctx.obj is not None else "the database"
+            raise click.ClickException(
+                f"The database {where} could not do this: {answer}\n"
+                "  Hint: check the file or server; if the database was made by a development copy of Quizzer, "
+                "start a new one with --db.") from None
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
