@@ -19,6 +19,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from ..textfile import write_utf8
+
 __all__ = ["ParseCache", "MISSING"]
 
 FORMAT = 1
@@ -68,10 +70,6 @@ class ParseCache:
         for name in stale:
             del self._entries[name]
         try:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.file.with_suffix(f".{os.getpid()}.tmp")
-            temporary.write_text(json.dumps({"format": FORMAT, "files": self._entries}, ensure_ascii=False),
-                                 encoding="utf-8")
-            os.replace(temporary, self.file)
+            write_utf8(self.file, json.dumps({"format": FORMAT, "files": self._entries}, ensure_ascii=False))
         except OSError:
             pass

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..errors import QuizzerError
 from ..render import render
+from ..textfile import write_utf8
 from .cohort import SORT_KEYS, ClassReport
 from .student import StudentReport
 
@@ -28,19 +29,11 @@ SORT_LABELS = {"name": "name", "answers": "answers", "score": "score", "mastery"
 
 
 def _write(path: Path, text: str) -> Path:
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_text(text, encoding="utf-8")
-        os.replace(temporary, path)
+        return write_utf8(path, text)
     except OSError as exc:
-        try:
-            temporary.unlink(missing_ok=True)
-        except OSError:
-            pass
         raise QuizzerError(f"Cannot write {path}: {exc.strerror or exc}.",
                            "choose an --out you can write to (a new folder is created).") from None
-    return path
 
 
 def write_student_page(report: StudentReport, path: Path, *, scope: str = "", back: str = "",
