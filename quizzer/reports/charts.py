@@ -10,7 +10,7 @@ prints sharp.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import NamedTuple
 from datetime import datetime, timedelta
 
@@ -67,7 +67,6 @@ class BarChart:
     width: int = WIDTH
     height: int = HEIGHT
     plot: tuple[float, float, float, float] = (LEFT, TOP, WIDTH - RIGHT, HEIGHT - BOTTOM)
-    notes: tuple[str, ...] = field(default_factory=tuple)
 
 
 def _y(fraction: float) -> float:

@@ -30,7 +30,7 @@ from datetime import datetime
 from ..bank import Bank, Question
 from .charts import BarChart, histogram
 from .queries import StudentData
-from .student import StudentReport, build_student_report
+from .student import StudentReport, build_student_report, correcting_text, criterion_text
 
 __all__ = ["ClassReport", "StudentLine", "ItemStat", "CommonMisconception", "build_class_report", "pearson",
            "slug", "SORT_KEYS", "MIN_STUDENTS"]
@@ -255,11 +255,8 @@ def _common_misconceptions(bank: Bank, students: Sequence[StudentData], limit: i
         question = bank.get(qid)
         if question is None:
             continue
-        criterion = next((c for c in question.rubric if c.id == cid), None)
-        e = question.explanation
         found.append(CommonMisconception(question, cid, text, len(who[(qid, cid, text)]), counts[(qid, cid, text)],
-                                         criterion.description if criterion else "",
-                                         e.pitfall or e.key_idea or question.model_answer))
+                                         criterion_text(question, cid), correcting_text(question)))
         if len(found) == limit:
             break
     return tuple(found)

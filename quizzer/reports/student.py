@@ -14,11 +14,11 @@ from datetime import datetime
 from ..bank import Bank, Question
 from ..progress import RECENT
 from .charts import BarChart, LineChart, hbar_chart, line_chart
-from .queries import CardRow, QuestionRow, StudentData
+from .queries import CardRow, FamilyRow, QuestionRow, StudentData
 from .readiness import QuestionEvidence, Readiness, estimate
 
 __all__ = ["StudentReport", "build_student_report", "GroupMastery", "QuestionLine", "Missed", "Misconception",
-           "FamilyLine", "Suggestion", "DueLine"]
+           "Suggestion", "DueLine", "criterion_text", "correcting_text"]
 
 
 @dataclass(frozen=True)
@@ -72,16 +72,6 @@ class Misconception:
 
 
 @dataclass(frozen=True)
-class FamilyLine:
-    family: str
-    question_id: str
-    answers: int
-    right: int
-    partly: int
-    wrong: int
-
-
-@dataclass(frozen=True)
 class DueLine:
     question: Question
     due: datetime
@@ -115,7 +105,8 @@ def _group(key: str, label: str, questions: list[Question], mastery: dict[str, f
     )
 
 
-def _explanation(question: Question) -> str:
+def correcting_text(question: Question) -> str:
+    """What a report shows to correct a misconception about ``question``."""
     e = question.explanation
     return e.pitfall or e.key_idea or question.model_answer
 
@@ -203,15 +194,15 @@ class StudentReport:
     @cached_property
     def missed(self) -> tuple[Missed, ...]:
         bank = self.bank
-        found = (Missed(bank.get(c.question_id), c.criterion_id, _criterion_text(bank.get(c.question_id), c.criterion_id),
+        found = (Missed(bank.get(c.question_id), c.criterion_id, criterion_text(bank.get(c.question_id), c.criterion_id),
                         c.missed, c.marked)
                  for c in self.data.criteria if c.missed and bank.get(c.question_id))
         return tuple(sorted(found, key=lambda m: (-m.missed, -m.rate, m.question.id, m.criterion_id))[:8])
 
     @cached_property
-    def families(self) -> tuple[FamilyLine, ...]:
-        lines = (FamilyLine(f.family, f.question_id, f.answers, f.right, f.partly, f.wrong) for f in self.data.families)
-        return tuple(sorted(lines, key=lambda f: (-(f.wrong + f.partly) / f.answers, f.family)))
+    def families(self) -> tuple[FamilyRow, ...]:
+        """Numeric families, the most often wrong first."""
+        return tuple(sorted(self.data.families, key=lambda f: (-(f.wrong + f.partly) / f.answers, f.family)))
 
     @cached_property
     def next_up(self) -> tuple[Suggestion, ...]:
@@ -245,7 +236,7 @@ def build_student_report(bank: Bank, data: StudentData, now: datetime, recent_se
 
 def _misconceptions(bank: Bank, data: StudentData) -> tuple[Misconception, ...]:
     found = [Misconception(bank.get(m.question_id), m.criterion_id, m.text, m.count, m.last_seen,
-                           _criterion_text(bank.get(m.question_id), m.criterion_id), _explanation(bank.get(m.question_id)),
+                           criterion_text(bank.get(m.question_id), m.criterion_id), correcting_text(bank.get(m.question_id)),
                            m.words)
              for m in data.misconceptions if bank.get(m.question_id) is not None]
     return tuple(sorted(found, key=lambda m: (-m.count, m.question.id, m.text)))
@@ -256,7 +247,8 @@ def _recent_saq(row: QuestionRow | None) -> tuple[float, ...]:
     return tuple(fraction for _, _, fraction in row.recent) if row else ()
 
 
-def _criterion_text(question: Question | None, criterion_id: str) -> str:
+def criterion_text(question: Question | None, criterion_id: str) -> str:
+    """What criterion ``criterion_id`` of ``question`` asks for ("" if it has gone)."""
     if question is None:
         return ""
     for c in question.rubric:
