@@ -19,7 +19,7 @@ rest of the test excluding the criterion's question.
 from __future__ import annotations
 
 import hashlib
-import math
+import statistics
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -137,24 +137,19 @@ def slug(name: str, taken: set[str]) -> str:
 
 
 def pearson(xs: Sequence[float], ys: Sequence[float]) -> float | None:
-    n = len(xs)
-    if n < MIN_STUDENTS:
+    """The correlation, or None with too few students or no spread to correlate."""
+    if len(xs) < MIN_STUDENTS:
         return None
-    mx, my = sum(xs) / n, sum(ys) / n
-    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys))
-    sxx = sum((x - mx) ** 2 for x in xs)
-    syy = sum((y - my) ** 2 for y in ys)
-    if sxx <= 0 or syy <= 0:
+    try:
+        return statistics.correlation(xs, ys)
+    except statistics.StatisticsError:  # one side is constant
         return None
-    return sxy / math.sqrt(sxx * syy)
 
 
 def _spread(values: Sequence[float]) -> tuple[float | None, float | None]:
     if not values:
         return None, None
-    mean = sum(values) / len(values)
-    sd = math.sqrt(sum((v - mean) ** 2 for v in values) / (len(values) - 1)) if len(values) > 1 else 0.0
-    return mean, sd
+    return statistics.fmean(values), statistics.stdev(values) if len(values) > 1 else 0.0
 
 
 def build_class_report(bank: Bank, students: Sequence[StudentData], now: datetime, title: str) -> ClassReport:
