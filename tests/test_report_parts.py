@@ -118,3 +118,11 @@ def test_pearson_needs_enough_students_and_spread():
     assert pearson([1, 1, 1, 1, 1], [1, 2, 3, 4, 5]) is None  # no spread
     assert pearson([1, 2, 3, 4, 5], [2, 4, 6, 8, 10]) == pytest.approx(1.0)
     assert pearson([1, 2, 3, 4, 5], [5, 4, 3, 2, 1]) == pytest.approx(-1.0)
+
+
+def test_a_recorded_misconception_reads_back_as_the_bank_phrase_and_the_words():
+    from quizzer.misconceptions import describe, parts
+
+    recorded = describe('relu "saturates" (always)', "relu saturates")
+    assert parts(recorded) == ("relu saturates", 'relu "saturates" (always)')
+    assert parts("written some other way") == ("written some other way", "written some other way")

@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..bank import Criterion
+from ..misconceptions import describe as describe_misconception
 from .concepts import Match, Phrase, Reading
 from .guards import floor_half
 from .result import CriterionResult
@@ -54,7 +55,7 @@ def _misconception(reading: Reading, compiled: CompiledCriterion, found: list[Ma
     for phrase in compiled.misconceptions:
         match = reading.find(phrase)
         if match:
-            return f'"{match.text}" (the misconception: {phrase.text})'
+            return describe_misconception(match.text, phrase.text)
     for match in found:
         if len(match.phrase.keys) >= 2:
             opposite = reading.find(match.phrase, negated=not match.phrase.negated)

@@ -8,12 +8,13 @@ shown again, regraded, and aggregated in SQL for reports.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, Float, ForeignKey, Index, Integer, String, Text, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from ..misconceptions import parts as misconception_parts
 
 __all__ = ["Base", "User", "QuizSession", "Response", "CriterionResult", "ReviewState", "Regrade", "UTCDateTime",
            "QuestionProgress", "CriterionProgress", "MisconceptionCount", "criterion_rows", "misconception_parts"]
@@ -120,22 +121,6 @@ class CriterionResult(Base):
         Index("ix_criterion_results_user", "user_id", "question_id", "criterion_id"),
         Index("ix_criterion_results_item", "question_id", "criterion_id"),
     )
-
-
-_RECORDED = re.compile(r'^"(?P<words>.*)" \(the misconception: (?P<phrase>.*)\)$', re.S)
-
-
-def misconception_parts(recorded: str) -> tuple[str, str]:
-    """A recorded misconception as the bank words it, and in the student's words.
-
-    The scorer records ``"<the student's words>" (the misconception: <the bank's
-    phrase>)``; reports count by the bank's phrase, so that one wrong idea put in
-    different words counts once.
-    """
-    found = _RECORDED.match(recorded or "")
-    if found is None:
-        return recorded, recorded
-    return found["phrase"], found["words"]
 
 
 def criterion_rows(response_id: int, user_id: int, question_id: str, criteria: list[Any]) -> list[CriterionResult]:

@@ -20,6 +20,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from ..misconceptions import describe as describe_misconception
 from ..review import rating_for
 from ..scoring.feedback import compose_feedback
 from ..scoring.result import CriterionResult
@@ -120,7 +121,7 @@ def _criterion_result(question, criterion, code: int) -> CriterionResult:
     if code >= 3:
         phrase = criterion.misconceptions[code - 3]
         return CriterionResult(criterion.id, 0.0, criterion.marks, criterion.description, (), tuple(ideas),
-                               f'"{phrase}" (the misconception: {phrase})', 0.0,
+                               describe_misconception(phrase, phrase), 0.0,
                                f"cancelled by a misconception (0/{need} of the ideas needed were shown)",
                                question.explanation.pitfall)
     if code == 2:
