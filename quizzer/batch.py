@@ -2,8 +2,10 @@
 
 The input needs the columns ``question_id`` and ``answer``; any others (student,
 group, ...) are carried through unchanged. The output adds ``score``, ``max``,
-``feedback``, an ``error`` column for rows that could not be graded, and one
-column per rubric criterion (``Q1:linear-boundary``). It is written to a
+``feedback``, an ``error`` column for rows that could not be graded, the
+continuous ``similarity`` (0-1, to rank answers and set a pass line), the grade's
+``confidence`` (0-1) and ``review_reasons`` (why it may be wrong, ``;``-separated),
+and one column per rubric criterion (``Q1:linear-boundary``). It is written to a
 temporary file and renamed, so an interrupted run never leaves half a file.
 """
 
@@ -97,7 +99,8 @@ def grade_batch(source: Path, out: Path, bank: Bank, scorer, progress: Callable[
         if progress:
             progress(len(chunk))
     criteria = _criterion_columns(good)
-    header = columns + [c for c in ("score", "max", "feedback", "error") if c not in columns] + criteria
+    added = ("score", "max", "feedback", "error", "similarity", "confidence", "review_reasons")
+    header = columns + [c for c in added if c not in columns] + criteria
     _write_atomically(out, header, (_output_row(r, results.get(id(r))) for r in rows))
     return BatchReport(len(good), tuple(r.error for r in rows if r.error), out)
 
@@ -107,7 +110,9 @@ def _output_row(row: BatchRow, result) -> dict[str, str]:
     if result is None:
         values["error"] = row.error
         return values
-    values.update(score=f"{result.score:g}", max=f"{result.max:g}", feedback=result.feedback, error="")
+    values.update(score=f"{result.score:g}", max=f"{result.max:g}", feedback=result.feedback, error="",
+                  similarity=f"{result.similarity:.3f}", confidence=f"{result.confidence:.2f}",
+                  review_reasons="; ".join(result.review_reasons))
     for c in result.criteria:
         values[f"{row.question.id}:{c.id}"] = f"{c.awarded:g}"
     return values

@@ -20,13 +20,18 @@ CHECKOUT_DIR = PACKAGE_DIR.parent
 DB_FILENAME = "quizzer.sqlite3"
 
 
+# where a checkout keeps a shipped folder that is not at its top level
+CHECKOUT_LOCATIONS = {"heldout": Path("tests/data/heldout")}
+
+
 def resource_path(name: str) -> Path:
-    """Return the shipped folder ``name`` ("questions" or "templates").
+    """Return the shipped folder ``name`` ("questions", "templates" or "heldout", the
+    graded answers the scorer is measured on).
 
     A wheel carries them under ``quizzer/_data/``; an editable install or a plain
     checkout has them beside the package. The installed copy wins when both exist.
     """
-    for candidate in (PACKAGE_DIR / "_data" / name, CHECKOUT_DIR / name):
+    for candidate in (PACKAGE_DIR / "_data" / name, CHECKOUT_DIR / CHECKOUT_LOCATIONS.get(name, Path(name))):
         if candidate.is_dir():
             return candidate
     raise FileNotFoundError(

@@ -8,11 +8,11 @@ each old one in the regrade history.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from .bank import Bank
-from .store import ResponseRecord, Store
+from .store import ResponseRecord, Store, confidence_of
 
 __all__ = ["Change", "plan_regrade", "apply_regrade"]
 
@@ -24,13 +24,14 @@ class Change:
     new_criteria: list
     new_feedback: str
     new_hash: str
+    new_confidence: dict = field(default_factory=dict)  # confidence_of the new grade
 
     @property
     def delta(self) -> float:
         return self.new_score - self.response.score
 
 
-def _regraded(response: ResponseRecord, bank: Bank, scorer) -> tuple[float, list, str] | None:
+def _regraded(response: ResponseRecord, bank: Bank, scorer) -> tuple[float, list, str, dict] | None:
     question = bank.get(response.question_id)
     if question is None or response.skipped:
         return None
@@ -39,9 +40,9 @@ def _regraded(response: ResponseRecord, bank: Bank, scorer) -> tuple[float, list
         from .variants import generate
 
         check = check_answer(generate(response.family, response.variant_seed), response.answer)
-        return (0.0, [], check.error) if check.error else (float(check.score), [], check.feedback)
+        return (0.0, [], check.error, {}) if check.error else (float(check.score), [], check.feedback, {})
     result = scorer.grade(question, response.answer)
-    return result.score, [c.to_json() for c in result.criteria], result.feedback
+    return result.score, [c.to_json() for c in result.criteria], result.feedback, confidence_of(result)
 
 
 def plan_regrade(bank: Bank, store: Store, scorer, question_id: str | None = None) -> list[Change]:
@@ -51,12 +52,12 @@ def plan_regrade(bank: Bank, store: Store, scorer, question_id: str | None = Non
         question = bank.get(response.question_id)
         if regraded is None or question is None:
             continue
-        score, criteria, feedback = regraded
+        score, criteria, feedback, confidence = regraded
         if score != response.score or question.content_hash != response.content_hash:
-            changes.append(Change(response, score, criteria, feedback, question.content_hash))
+            changes.append(Change(response, score, criteria, feedback, question.content_hash, confidence))
     return changes
 
 
 def apply_regrade(store: Store, changes: list[Change], now: datetime) -> int:
-    return store.regrade(((c.response.id, c.new_score, c.new_criteria, c.new_feedback, c.new_hash)
+    return store.regrade(((c.response.id, c.new_score, c.new_criteria, c.new_feedback, c.new_hash, c.new_confidence)
                           for c in changes), now)

@@ -107,4 +107,4 @@ def test_evaluate_meets_the_agreement_floor(runner, shipped_bank):
     assert data["within_half_mark"] >= 0.95
     assert data["pearson"] >= 0.85
     text = runner.invoke(cli, ["grade", "--evaluate"]).output
-    assert "Quadratic weighted" in text and "Exact agreement" in text
+    assert "Bank samples" in text and "QWK" in text and "exact" in text

@@ -28,6 +28,9 @@ class Criterion:
 
     ``concepts`` holds one tuple per idea, each tuple the idea's alternative
     wordings. ``need`` ideas earn the full marks; fewer earn a proportional share.
+    ``about`` names, per idea, the question's role (one of the things compared,
+    such as ``l1`` or ``sigmoid``) the idea must be said of, or ``None``: the same
+    words said of the other thing are a swap, not evidence.
     """
 
     id: str
@@ -36,6 +39,10 @@ class Criterion:
     concepts: tuple[tuple[str, ...], ...]
     misconceptions: tuple[str, ...] = ()
     need: int = 1
+    about: tuple[str | None, ...] = ()  # one per concept; empty means none is about a role
+
+    def role_of(self, index: int) -> str | None:
+        return self.about[index] if index < len(self.about) else None
 
 
 @dataclass(frozen=True)
@@ -87,10 +94,19 @@ class Question:
     variants: tuple[str, ...] = ()
     source: Path | None = None
     content_hash: str = ""
+    # further acceptable model answers (``model_answers:`` in YAML); a reference-only
+    # question is graded against whichever fits the answer best
+    alternatives: tuple[str, ...] = ()
+    # the things a question compares, each with the words that name it
+    roles: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def reference_only(self) -> bool:
         return not self.rubric
+
+    @property
+    def model_answers(self) -> tuple[str, ...]:
+        return (self.model_answer, *self.alternatives)
 
 
 @dataclass(frozen=True)

@@ -20,17 +20,19 @@ from .yamlfile import YamlDoc
 __all__ = ["build_question", "content_hash", "QUESTION_FIELDS"]
 
 QUESTION_FIELDS = (
-    "id", "module", "title", "topics", "marks", "prompt", "model_answer",
-    "rubric", "explanation", "samples", "variants",
+    "id", "module", "title", "topics", "marks", "prompt", "model_answer", "model_answers",
+    "roles", "rubric", "explanation", "samples", "variants",
 )
-CRITERION_FIELDS = ("id", "marks", "description", "need", "concepts", "misconceptions")
+CRITERION_FIELDS = ("id", "marks", "description", "need", "about", "concepts", "misconceptions")
+CONCEPT_FIELDS = ("about", "wordings")
 EXPLANATION_FIELDS = ("key_idea", "analogy", "mathematics", "pitfall", "connections")
 SAMPLE_FIELDS = ("text", "score", "kind")
 ID_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,39}$")
 CRITERION_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 
 
-def content_hash(prompt: str, model_answer: str, marks: float, rubric: tuple[Criterion, ...]) -> str:
+def content_hash(prompt: str, model_answer: str, marks: float, rubric: tuple[Criterion, ...],
+                 alternatives: tuple[str, ...] = (), roles: tuple = ()) -> str:
     """A short fingerprint of what grading depends on.
 
     Stored with every answer and printed exam, so a later edit to the prompt, the
@@ -49,10 +51,16 @@ def content_hash(prompt: str, model_answer: str, marks: float, rubric: tuple[Cri
                 "need": c.need,
                 "concepts": [list(alts) for alts in c.concepts],
                 "misconceptions": list(c.misconceptions),
+                **({"about": list(c.about)} if any(c.about) else {}),
             }
             for c in rubric
         ],
     }
+    # added later: left out when unused, so the hashes of existing questions stay the same
+    if alternatives:
+        payload["model_answers"] = list(alternatives)
+    if roles:
+        payload["roles"] = {name: list(words) for name, words in roles}
     blob = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8")
     return hashlib.sha256(blob).hexdigest()[:16]
 
@@ -147,11 +155,12 @@ def build_question(doc: YamlDoc) -> tuple[Question | None, list[Problem]]:
         check.add(("id",), f"must be a short name of letters, digits, '-' or '_', not {raw_id!r}")
     check.unknown_keys(data, QUESTION_FIELDS, ())
     prompt = check.text(data, "prompt", ())
-    model_answer = check.text(data, "model_answer", ())
+    model_answer, alternatives = _model_answers(check, data)
+    roles = _roles(check, data.get("roles"))
     marks = check.marks(data.get("marks"), ("marks",)) if "marks" in data else 0.0
     if "marks" not in data:
         check.add(("marks",), "missing required field")
-    rubric = _rubric(check, data.get("rubric"), marks)
+    rubric = _rubric(check, data.get("rubric"), marks, {name for name, _ in roles})
     full = bool(rubric) or "rubric" in data
     module = _module(check, data, required=full)
     title = check.text(data, "title", (), required=full) or _title_from(prompt)
@@ -176,9 +185,44 @@ def build_question(doc: YamlDoc) -> tuple[Question | None, list[Problem]]:
         samples=samples,
         variants=variants,
         source=doc.path,
-        content_hash=content_hash(prompt, model_answer, marks, rubric),
+        content_hash=content_hash(prompt, model_answer, marks, rubric, alternatives, roles),
+        alternatives=alternatives,
+        roles=roles,
     )
     return question, []
+
+
+def _model_answers(check: _Checker, data: dict) -> tuple[str, tuple[str, ...]]:
+    """``model_answer`` (one text) and/or ``model_answers`` (a list): the first is the
+    one shown to students, the others are further answers that earn full marks."""
+    first = check.text(data, "model_answer", (), required="model_answers" not in data)
+    others = check.string_list(data.get("model_answers"), ("model_answers",))
+    if "model_answers" in data and not others and not first:
+        check.add(("model_answers",), "must list at least one model answer")
+    answers = ([first] if first else []) + [a for a in others if a != first]
+    for index, answer in enumerate(answers):
+        if not re.search(r"\w", answer):
+            field = ("model_answer",) if index == 0 and first else ("model_answers",)
+            check.add(field, f"model answer {answer!r} has no words, so nothing could be graded against it")
+    return (answers[0] if answers else ""), tuple(answers[1:])
+
+
+def _roles(check: _Checker, value: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, dict) or len(value) < 2:
+        check.add(("roles",), "must map at least two role names (the things compared) to the words that name them")
+        return ()
+    roles = []
+    for name, words in value.items():
+        if not isinstance(name, str) or not CRITERION_ID_PATTERN.match(name):
+            check.add(("roles", name), f"a role name must be kebab-case, such as 'l1' or 'sigmoid', not {name!r}")
+            continue
+        wordings = check.string_list(words, ("roles", name))
+        if not wordings:
+            check.add(("roles", name), "list the words that name this role")
+        roles.append((name, wordings))
+    return tuple(roles)
 
 
 def _title_from(prompt: str) -> str:
@@ -198,7 +242,7 @@ def _module(check: _Checker, data: dict, required: bool) -> int | None:
     return value
 
 
-def _rubric(check: _Checker, value: Any, marks: float) -> tuple[Criterion, ...]:
+def _rubric(check: _Checker, value: Any, marks: float, roles: set[str]) -> tuple[Criterion, ...]:
     if value is None:
         return ()
     if not isinstance(value, list) or not value:
@@ -207,7 +251,7 @@ def _rubric(check: _Checker, value: Any, marks: float) -> tuple[Criterion, ...]:
     criteria = []
     seen: set[str] = set()
     for index, item in enumerate(value):
-        criterion = _criterion(check, item, ("rubric", index), seen)
+        criterion = _criterion(check, item, ("rubric", index), seen, roles)
         if criterion:
             criteria.append(criterion)
     total = sum(c.marks for c in criteria)
@@ -216,7 +260,7 @@ def _rubric(check: _Checker, value: Any, marks: float) -> tuple[Criterion, ...]:
     return tuple(criteria)
 
 
-def _criterion(check: _Checker, item: Any, loc: tuple[Any, ...], seen: set[str]) -> Criterion | None:
+def _criterion(check: _Checker, item: Any, loc: tuple[Any, ...], seen: set[str], roles: set[str]) -> Criterion | None:
     if not isinstance(item, dict):
         check.add(loc, "each criterion must be a mapping with id, marks, description, concepts")
         return None
@@ -231,31 +275,54 @@ def _criterion(check: _Checker, item: Any, loc: tuple[Any, ...], seen: set[str])
         seen.add(cid)
     marks = check.marks(item.get("marks"), loc + ("marks",))
     description = check.text(item, "description", loc)
-    concepts = _concepts(check, item.get("concepts"), loc + ("concepts",))
+    default_role = _role_name(check, item.get("about"), loc + ("about",), roles)
+    concepts, about = _concepts(check, item.get("concepts"), loc + ("concepts",), roles)
+    about = tuple(role or default_role for role in about)
     misconceptions = check.string_list(item.get("misconceptions"), loc + ("misconceptions",))
     need = item.get("need", 1)
     if isinstance(need, bool) or not isinstance(need, int) or need < 1 or (concepts and need > len(concepts)):
         check.add(loc + ("need",), f"must be a whole number from 1 to the number of concepts ({len(concepts)}), not {need!r}")
     if len(check.problems) > before:
         return None
-    return Criterion(cid, marks, description, concepts, misconceptions, need)
+    return Criterion(cid, marks, description, concepts, misconceptions, need,
+                     about if any(about) else ())
 
 
-def _concepts(check: _Checker, value: Any, loc: tuple[Any, ...]) -> tuple[tuple[str, ...], ...]:
+def _role_name(check: _Checker, value: Any, loc: tuple[Any, ...], roles: set[str]) -> str | None:
+    if value is None:
+        return None
+    if value not in roles:
+        known = ", ".join(sorted(roles)) or "none: add a 'roles' mapping to the question"
+        check.add(loc, f"unknown role {value!r}; the question's roles are: {known}")
+        return None
+    return value
+
+
+def _concepts(check: _Checker, value: Any, loc: tuple[Any, ...],
+              roles: set[str]) -> tuple[tuple[tuple[str, ...], ...], tuple[str | None, ...]]:
+    """Each concept is a phrase, a list of alternative phrases, or a mapping
+    ``{about: ROLE, wordings: [...]}`` for an idea that must be said of one role."""
     if not value:
         check.add(loc, "a criterion needs at least one concept (the words that evidence it)")
-        return ()
+        return (), ()
     if not isinstance(value, list):
         check.add(loc, "must be a list of concepts, each a phrase or a list of alternative phrases")
-        return ()
-    out = []
+        return (), ()
+    out, about = [], []
     for index, item in enumerate(value):
+        role = None
+        if isinstance(item, dict):
+            check.unknown_keys(item, CONCEPT_FIELDS, loc + (index,))
+            role = _role_name(check, item.get("about"), loc + (index, "about"), roles)
+            item = item.get("wordings")
         alternatives = check.string_list(item, loc + (index,))
         if alternatives:
             out.append(alternatives)
+            about.append(role)
         elif not isinstance(item, list) or not item:
-            check.add(loc + (index,), "a concept must be a phrase or a non-empty list of phrases")
-    return tuple(out)
+            check.add(loc + (index,), "a concept must be a phrase, a non-empty list of phrases, "
+                                      "or {about: ROLE, wordings: [...]}")
+    return tuple(out), tuple(about)
 
 
 def _explanation(check: _Checker, value: Any) -> Explanation:

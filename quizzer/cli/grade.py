@@ -19,11 +19,15 @@ from .output import echo_json
 @click.option("--batch", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Grade a CSV with columns question_id,answer (others are kept).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Where --batch writes its CSV.")
-@click.option("--evaluate", is_flag=True, help="Grade the bank's sample answers and report agreement.")
+@click.option("--evaluate", is_flag=True,
+              help="Report agreement with examiners: bank samples, held-out calibration and test halves.")
+@click.option("--heldout", "heldout", multiple=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="With --evaluate: a folder of graded answers (calibration.yaml, test.yaml); "
+                   "default: the shipped ones, for the shipped bank.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (a stable contract).")
 @pass_app
 def grade(app: AppContext, question_id: str | None, answer_text: str | None, answer_file: Path | None,
-          batch: Path | None, out: Path | None, evaluate: bool, as_json: bool) -> None:
+          batch: Path | None, out: Path | None, evaluate: bool, heldout: tuple[Path, ...], as_json: bool) -> None:
     """Grade a free-text answer against a question's rubric.
 
     \b
@@ -35,8 +39,10 @@ def grade(app: AppContext, question_id: str | None, answer_text: str | None, ans
     modes = sum(bool(x) for x in (question_id, batch, evaluate))
     if modes != 1:
         raise click.UsageError("give a QUESTION_ID, or --batch IN.csv --out OUT.csv, or --evaluate.")
+    if heldout and not evaluate:
+        raise click.UsageError("--heldout goes with --evaluate.")
     if evaluate:
-        _evaluate(app, as_json)
+        _evaluate(app, list(heldout), as_json)
     elif batch:
         if not out:
             raise click.UsageError("--batch needs --out OUT.csv.")
@@ -90,23 +96,50 @@ def _batch(app: AppContext, source: Path, out: Path) -> None:
             f"they are in {out} with the reason in the 'error' column. Fix them and run again.")
 
 
-def _evaluate(app: AppContext, as_json: bool) -> None:
-    from ..scoring.evaluate import evaluate
+def _evaluate(app: AppContext, heldout: list[Path], as_json: bool) -> None:
+    from ..scoring.agreement import default_sets, measure
 
     bank = app.bank()
-    result = evaluate(app.scorer(), list(bank))
+    report = measure(bank, app.scorer(), heldout or default_sets(app.settings.bank_path))
     if as_json:
-        echo_json(result.to_json())
+        echo_json(report.to_json())
         return
-    click.echo(f"Samples graded:         {result.count}")
-    click.echo(f"Exact agreement:        {result.exact:.1%}")
-    click.echo(f"Within half a mark:     {result.within_half:.1%}")
-    click.echo(f"Quadratic weighted κ:   {result.qwk:.3f}")
-    click.echo(f"Pearson correlation:    {result.pearson:.3f}")
-    click.echo("Exact agreement by kind: " + ", ".join(f"{k} {v:.0%}" for k, v in result.by_kind.items()))
-    if result.worst:
-        click.echo("\nWorst disagreements:")
-        for d in result.worst:
+    _print_evaluation("Bank samples (written with the rubric, which was tuned on them)", report.samples)
+    for graded in report.sets:
+        for half, figures in graded.halves.items():
+            note = "read while tuning" if half == "calibration" else "frozen: never read or tuned on"
+            _print_evaluation(f"Held-out {graded.name}, {half} half ({note})", figures, texts=half != "test")
+        for half, comparison in graded.reference.items():
+            _print_reference(graded.name, half, comparison)
+        if graded.skipped:
+            click.echo(f"  ({graded.skipped} answers to questions this bank lacks were left out)")
+
+
+def _print_evaluation(title: str, e, texts: bool = True) -> None:
+    click.echo(f"\n{title}")
+    if not e.count:
+        click.echo("  no answers")
+        return
+    click.echo(f"  answers {e.count}   exact {e.exact:.1%}   within half a mark {e.within_half:.1%}   "
+               f"QWK {e.qwk:.3f}   Pearson {e.pearson:.3f}")
+    click.echo("  by kind (exact, mean error in marks; + is over-credit):")
+    for kind, k in e.kinds.items():
+        click.echo(f"    {kind:<16} {k.count:>3}   {k.exact:>5.0%}   {k.mean_error:+.2f}")
+    c = e.confidence
+    click.echo(f"  confidence: {c['sure_share']:.0%} of grades sure ({c['sure_exact']:.0%} exact), "
+               f"{c['doubtful_share']:.0%} with a review reason ({c['doubtful_exact']:.0%} exact)")
+    if texts and e.worst:
+        click.echo("  worst disagreements:")
+        for d in e.worst[:5]:
             text = " ".join(d.text.split())
-            click.echo(f"  {d.question_id} [{d.kind}] expected {d.expected:g}, got {d.got:g}: "
-                       f"{text[:110]}{'…' if len(text) > 110 else ''}")
+            click.echo(f"    {d.question_id} [{d.kind}] expected {d.expected:g}, got {d.got:g}: "
+                       f"{text[:100]}{'…' if len(text) > 100 else ''}")
+
+
+def _print_reference(name: str, half: str, r) -> None:
+    click.echo(f"\nReference-only {name}, {half} half: the grader beside word overlap ({r.count} answers)")
+    click.echo(f"  Pearson with the examiner: score {r.pearson_score:.3f}, similarity {r.pearson_similarity:.3f}, "
+               f"word overlap {r.pearson_baseline:.3f}")
+    click.echo(f"  macro-F1, pass at half the marks: score {r.f1_score:.3f}, similarity {r.f1_similarity:.3f} "
+               f"(line {r.lines['similarity']:.2f}), word overlap {r.f1_baseline:.3f} "
+               f"(line {r.lines['baseline']:.2f}, both lines set on the calibration half)")

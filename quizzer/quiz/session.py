@@ -25,7 +25,7 @@ from ..bank import Bank, Question
 from ..errors import NotFound
 from ..progress import group_mastery, question_mastery
 from ..review import rating_for, review
-from ..store import NewResponse, SessionInfo
+from ..store import NewResponse, SessionInfo, confidence_of
 from .plan import Item, QuizOptions, make_plan, order_questions, select_questions
 
 __all__ = ["QuizEngine", "QuizRun", "Presented", "Outcome", "utcnow"]
@@ -250,7 +250,7 @@ class QuizRun:
             content_hash=presented.question.content_hash, answer=text, score=outcome.score,
             max_score=outcome.max, criteria=outcome.criteria, feedback=outcome.feedback,
             family=item.family, variant_seed=item.seed, skipped=outcome.skipped,
-            seconds=round(seconds, 2), rating=rating), now, card)
+            seconds=round(seconds, 2), rating=rating, **confidence_of(outcome.result)), now, card)
         self.answered.add(presented.position)
         self.score += outcome.score
         self.max += outcome.max

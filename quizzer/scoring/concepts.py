@@ -2,7 +2,8 @@
 
 A phrase is compiled once to its content keys (stems of its meaningful words) and
 its polarity. It is found in an answer when all its keys stand within a short
-window of one sentence, in any order, and the answer's words there are negated
+window of one sentence, in any order, on one side of any contrast ("whereas",
+"but", "unlike"), and the answer's words there are negated
 exactly when the phrase's are: "not linearly separable" is found in "XOR isn't
 linearly separable" and not in "XOR is linearly separable".
 """
@@ -18,6 +19,7 @@ from .text import STOPWORDS, Token, tokenize
 __all__ = ["Phrase", "Match", "Reading", "compile_phrase", "read"]
 
 WINDOW_SLACK = 3  # how many other words may stand between a phrase's words
+CONTRAST_BREAKS = frozenset({"whereas", "while", "whilst", "but", "however", "although", "though", "unlike", "yet"})
 
 
 @dataclass(frozen=True)
@@ -74,12 +76,21 @@ class Reading:
 
     def find(self, phrase: Phrase, negated: bool | None = None) -> Match | None:
         """The first place ``phrase`` stands with the wanted polarity (default: its own)."""
+        return next(self.find_all(phrase, negated), None)
+
+    def find_all(self, phrase: Phrase, negated: bool | None = None):
+        """Every place ``phrase`` stands with the wanted polarity, in order."""
         wanted = phrase.negated if negated is None else negated
         for match in self._candidates(phrase):
-            polarity = any(self.tokens[i].negated for i in match.positions)
-            if polarity == wanted:
-                return match
-        return None
+            if self.polarity(match) == wanted:
+                yield match
+
+    def all_matches(self, phrase: Phrase):
+        """Every place ``phrase``'s words stand together, whatever their polarity."""
+        return self._candidates(phrase)
+
+    def polarity(self, match: Match) -> bool:
+        return any(self.tokens[i].negated for i in match.positions)
 
     def _candidates(self, phrase: Phrase):
         lists = [self.positions.get(key) for key in phrase.keys]
@@ -99,8 +110,13 @@ class Reading:
                     break
                 chosen.append(min(near, key=lambda p: (abs(p - anchor), p)))
             else:
-                if max(chosen) - min(chosen) <= window:
+                if max(chosen) - min(chosen) <= window and not self._contrast_between(min(chosen), max(chosen)):
                     yield self._match(phrase, tuple(sorted(chosen)), sentence)
+
+    def _contrast_between(self, first: int, last: int) -> bool:
+        """A contrast ("L2 has a constant gradient, *whereas* L1's push ...") separates
+        two statements: a phrase's words may not stand on both sides of it."""
+        return any(self.tokens[i].word in CONTRAST_BREAKS for i in range(first + 1, last))
 
     def _match(self, phrase: Phrase, positions: tuple[int, ...], sentence: int) -> Match:
         start = positions[0]

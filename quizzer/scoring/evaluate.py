@@ -1,21 +1,44 @@
-"""How well the scorer agrees with an examiner, measured on the bank's samples.
+"""How well the scorer agrees with an examiner, on answers with known marks.
 
-Every sample answer carries the score an examiner gave it. Grading them all and
+Every graded answer carries the score an examiner gave it. Grading them all and
 comparing gives the figures a teacher should ask for before trusting the scorer:
 exact agreement, agreement within half a mark, quadratic weighted kappa (the
 agreement statistic used for essay scoring, which punishes big misses more) and
-Pearson correlation, plus the worst disagreements to read.
+Pearson correlation; per kind of answer, how often the mark is exact and how far
+it is off on average (positive: over-credited); and the worst disagreements.
+
+The figures mean something only on answers the rubric was not tuned on, so they
+are reported separately for the bank's own samples, a graded set's calibration
+half and its frozen test half (see ``bank.graded``). For questions graded
+against a model answer alone, ``compare_reference`` also reports a plain
+word-overlap baseline, the share of the model answer's content words the answer
+contains, so the scorer is seen to beat the obvious measure.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..bank import Question
 from .scorer import Scorer
+from .text import STOPWORDS
 
-__all__ = ["Disagreement", "Evaluation", "evaluate", "quadratic_weighted_kappa"]
+__all__ = ["Disagreement", "Evaluation", "Item", "evaluate", "evaluate_items", "quadratic_weighted_kappa",
+           "ReferenceComparison", "compare_reference", "word_overlap", "WRONG_KINDS"]
+
+# kinds of answer that are wrong however they are worded: none may be over-credited
+WRONG_KINDS = ("reversed", "swapped", "misconception", "keyword-list", "off-topic", "negated", "keyword-stuffed")
+
+
+@dataclass(frozen=True)
+class Item:
+    question: Question
+    text: str
+    score: float  # the examiner's
+    kind: str
+    id: str = ""
 
 
 @dataclass(frozen=True)
@@ -25,6 +48,14 @@ class Disagreement:
     expected: float
     got: float
     text: str
+    id: str = ""
+
+
+@dataclass(frozen=True)
+class KindFigures:
+    count: int
+    exact: float
+    mean_error: float  # scorer minus examiner, in marks: positive is over-credit
 
 
 @dataclass(frozen=True)
@@ -34,8 +65,10 @@ class Evaluation:
     within_half: float
     qwk: float
     pearson: float
-    by_kind: dict[str, float] = field(default_factory=dict)  # exact agreement per sample kind
+    by_kind: dict[str, float] = field(default_factory=dict)  # exact agreement per kind
     worst: tuple[Disagreement, ...] = ()
+    kinds: dict[str, KindFigures] = field(default_factory=dict)
+    confidence: dict[str, float] = field(default_factory=dict)  # exact agreement when sure / when in doubt
 
     def to_json(self) -> dict:
         return {
@@ -45,8 +78,14 @@ class Evaluation:
             "qwk": round(self.qwk, 4),
             "pearson": round(self.pearson, 4),
             "exact_by_kind": {k: round(v, 4) for k, v in self.by_kind.items()},
+            "mean_error_by_kind": {k: round(v.mean_error, 4) for k, v in self.kinds.items()},
+            "count_by_kind": {k: v.count for k, v in self.kinds.items()},
+            "confidence": {k: round(v, 4) for k, v in self.confidence.items()},
             "worst": [d.__dict__ for d in self.worst],
         }
+
+    def over_credit(self, kinds: Sequence[str] = WRONG_KINDS) -> dict[str, float]:
+        return {k: v.mean_error for k, v in self.kinds.items() if k in kinds}
 
 
 def quadratic_weighted_kappa(expected: Sequence[float], got: Sequence[float]) -> float:
@@ -69,25 +108,130 @@ def _pearson(expected: Sequence[float], got: Sequence[float]) -> float:
 
 
 def evaluate(scorer: Scorer, questions: Sequence[Question], worst: int = 10) -> Evaluation:
-    items = [(q, s) for q in questions for s in q.samples]
-    results = scorer.grade_many([(q, s.text) for q, s in items])
-    expected = [s.score for _, s in items]
-    got = [r.score for r in results]
+    """Agreement on the bank's own sample answers."""
+    items = [Item(q, s.text, s.score, s.kind) for q in questions for s in q.samples]
+    return evaluate_items(scorer, items, worst)
+
+
+def evaluate_items(scorer: Scorer, items: Sequence[Item], worst: int = 10) -> Evaluation:
     if not items:
         return Evaluation(0, 0.0, 0.0, 0.0, 0.0)
-    kinds: dict[str, list[bool]] = {}
-    for (_, sample), score in zip(items, got):
-        kinds.setdefault(sample.kind, []).append(score == sample.score)
+    results = scorer.grade_many([(i.question, i.text) for i in items])
+    expected = [i.score for i in items]
+    got = [r.score for r in results]
+    kinds: dict[str, list[tuple[float, float]]] = {}
+    for item, score in zip(items, got):
+        kinds.setdefault(item.kind, []).append((item.score, score))
     misses = sorted(
-        (Disagreement(q.id, s.kind, s.score, g, s.text) for (q, s), g in zip(items, got) if g != s.score),
-        key=lambda d: (-abs(d.expected - d.got), d.question_id, d.text),
+        (Disagreement(i.question.id, i.kind, i.score, g, i.text, i.id) for i, g in zip(items, got) if g != i.score),
+        key=lambda d: (-abs(d.expected - d.got), d.question_id, d.id, d.text),
     )
+    figures = {k: KindFigures(len(v), sum(e == g for e, g in v) / len(v), sum(g - e for e, g in v) / len(v))
+               for k, v in sorted(kinds.items())}
     return Evaluation(
         count=len(items),
         exact=sum(e == g for e, g in zip(expected, got)) / len(items),
         within_half=sum(abs(e - g) <= 0.5 for e, g in zip(expected, got)) / len(items),
         qwk=quadratic_weighted_kappa(expected, got),
         pearson=_pearson(expected, got),
-        by_kind={k: sum(v) / len(v) for k, v in sorted(kinds.items())},
+        by_kind={k: v.exact for k, v in figures.items()},
         worst=tuple(misses[:worst]),
+        kinds=figures,
+        confidence=_by_confidence(results, expected),
     )
+
+
+def _by_confidence(results, expected: Sequence[float]) -> dict[str, float]:
+    """Exact agreement among the grades the scorer is sure of, and among the rest:
+    if confidence means anything, the first is higher."""
+    out = {}
+    for name, chosen in (("sure", [r.confidence >= 0.99 for r in results]),
+                         ("doubtful", [r.confidence < 0.99 for r in results])):
+        pairs = [(r.score, e) for r, e, c in zip(results, expected, chosen) if c]
+        out[f"{name}_share"] = len(pairs) / len(results)
+        out[f"{name}_exact"] = sum(a == b for a, b in pairs) / len(pairs) if pairs else 0.0
+    return out
+
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def _content_words(text: str) -> set[str]:
+    return {w for w in _WORD.findall(text.lower()) if w not in STOPWORDS}
+
+
+def word_overlap(question: Question, answer: str) -> float:
+    """The baseline: the share of a model answer's content words (lower-cased, not
+    stemmed, filler words left out) that the answer contains; the best over the
+    question's model answers."""
+    words = _content_words(answer)
+    shares = []
+    for reference in question.model_answers:
+        wanted = _content_words(reference) or set(_WORD.findall(reference.lower()))
+        shares.append(len(wanted & (words | set(_WORD.findall(answer.lower())))) / len(wanted) if wanted else 0.0)
+    return max(shares, default=0.0)
+
+
+@dataclass(frozen=True)
+class ReferenceComparison:
+    """The grader beside the word-overlap baseline on one half of a reference-only set."""
+
+    count: int
+    pearson_score: float  # the grader's half-mark score against the examiner's
+    pearson_similarity: float  # its continuous similarity column
+    pearson_baseline: float
+    f1_score: float  # macro-F1 of pass/fail, pass at half the marks
+    f1_similarity: float  # with a pass line on similarity set on the calibration half
+    f1_baseline: float  # with a pass line on overlap set on the calibration half
+    lines: dict[str, float]  # the pass lines used
+
+    def to_json(self) -> dict:
+        return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in self.__dict__.items()
+                if k != "lines"} | {"pass_lines": {k: round(v, 4) for k, v in self.lines.items()}}
+
+
+def _macro_f1(truth: Sequence[bool], guess: Sequence[bool]) -> float:
+    scores = []
+    for label in (True, False):
+        tp = sum(t == label and g == label for t, g in zip(truth, guess))
+        fp = sum(t != label and g == label for t, g in zip(truth, guess))
+        fn = sum(t == label and g != label for t, g in zip(truth, guess))
+        scores.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+    return sum(scores) / 2
+
+
+def _best_line(values: Sequence[float], truth: Sequence[bool]) -> float:
+    """The pass line on ``values`` with the best macro-F1 (ties: the lower line)."""
+    candidates = sorted(set(values))
+    return max(candidates, key=lambda t: (_macro_f1(truth, [v >= t for v in values]), -t), default=0.5)
+
+
+def _reference_values(scorer: Scorer, items: Sequence[Item]):
+    results = scorer.grade_many([(i.question, i.text) for i in items])
+    passed = [i.score >= i.question.marks / 2 for i in items]
+    return results, passed, [word_overlap(i.question, i.text) for i in items]
+
+
+def compare_reference(scorer: Scorer, calibration: Sequence[Item], test: Sequence[Item]) -> dict[str, ReferenceComparison]:
+    """Pearson and macro-F1 on each half, the pass lines for the continuous measures
+    chosen on the calibration half and applied unchanged to the test half."""
+    cal_results, cal_pass, cal_overlap = _reference_values(scorer, calibration)
+    lines = {"similarity": _best_line([r.similarity for r in cal_results], cal_pass),
+             "baseline": _best_line(cal_overlap, cal_pass)}
+    out = {}
+    for name, items in (("calibration", calibration), ("test", test)):
+        if not items:
+            continue
+        results, passed, overlap = _reference_values(scorer, items)
+        expected = [i.score for i in items]
+        out[name] = ReferenceComparison(
+            count=len(items),
+            pearson_score=_pearson(expected, [r.score for r in results]),
+            pearson_similarity=_pearson(expected, [r.similarity for r in results]),
+            pearson_baseline=_pearson(expected, overlap),
+            f1_score=_macro_f1(passed, [r.score >= r.max / 2 for r in results]),
+            f1_similarity=_macro_f1(passed, [r.similarity >= lines["similarity"] for r in results]),
+            f1_baseline=_macro_f1(passed, [o >= lines["baseline"] for o in overlap]),
+            lines=lines,
+        )
+    return out

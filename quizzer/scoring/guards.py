@@ -6,10 +6,11 @@ Each guard is a rule a teacher can predict, applied after the rubric:
   the prompt, it has added nothing; it scores 0.
 - *Keyword list*: a list of terms with no sentence joining them shows recall, not
   understanding; it earns at most a quarter of the marks.
-- *Everything dumped*: a long answer (more than ``long_words`` words) where most
-  sentences say nothing this question asks for is padding to catch a rubric; it
-  earns at most half the marks. An answer more than three times that long cannot
-  earn full marks (at most the marks less a half).
+- *Everything dumped*: an answer more than twice the expected length (60 words per
+  mark, or a quarter longer than the model answer if that is longer) where two
+  sentences in three say nothing this question asks for is padding to catch a
+  rubric; it earns at most half the marks. An answer more than three times the
+  expected length cannot earn full marks (at most the marks less a half).
 """
 
 from __future__ import annotations
@@ -44,12 +45,17 @@ def restates_prompt(reading: Reading, prompt_keys: set[str]) -> bool:
     return bool(content) and len(novel) <= 2 and reading.share_of(prompt_keys) >= 0.75
 
 
-def is_keyword_list(text: str, reading: Reading) -> bool:
-    """Terms separated by commas, slashes or line breaks, with almost no grammar.
+_SEPARATORS = re.compile(r"[,;/\n•|]+|\s-\s|->|=>|→")
+_SENTENCE_BREAK = re.compile(r"[.!?]\s+[A-Z]")
 
-    Sentences need function words ("is", "the", "so", "because"); a list has few.
+
+def is_keyword_list(text: str, reading: Reading) -> bool:
+    """Terms separated by commas, slashes, arrows or line breaks, with almost no grammar.
+
+    Sentences need function words ("is", "the", "so", "because"); a list has few,
+    and no full stop followed by a new sentence.
     """
-    fragments = [f for f in re.split(r"[,;/\n•|]+|\s-\s", text) if f.strip()]
+    fragments = [f for f in _SEPARATORS.split(text) if f.strip()]
     words = [t.word for t in reading.tokens]
     if len(fragments) < 4 or len(words) < 5:
         return False
@@ -57,18 +63,24 @@ def is_keyword_list(text: str, reading: Reading) -> bool:
     function_share = sum(1 for w in words if w in STOPWORDS) / len(words)
     # Many bare terms in a row is a list even if a term ("He", "fan-in") looks like grammar.
     terse = len(fragments) >= 6 and sum(1 for f in fragments if len(f.split()) <= 2) / len(fragments) >= 0.85
-    return terse or (short / len(fragments) >= 0.75 and function_share < 0.2)
+    # Notes of formulas and arrows ("no bias -> w1x1 + w2x2 = 0 -> passes through origin")
+    notes = len(fragments) >= 6 and function_share < 0.16 and not _SENTENCE_BREAK.search(text)
+    return terse or notes or (short / len(fragments) >= 0.75 and function_share < 0.2)
 
 
-def check_length(reading: Reading, marks: float, useful_sentences: int) -> GuardVerdict | None:
+def check_length(reading: Reading, marks: float, useful_sentences: int, model_words: int = 0) -> GuardVerdict | None:
+    """``model_words``: the model answer's length; an answer as long as the model
+    answer (with a quarter more for a student's own way of putting it) is never too long."""
     words = len(reading.tokens)
-    limit = LONG_WORDS_PER_MARK * max(marks, 1)
+    limit = max(LONG_WORDS_PER_MARK * max(marks, 1), round(1.25 * model_words))
     if words > 3 * limit:
         return GuardVerdict("too-long", marks - 0.5,
                             f"The answer has {words} words, more than three times the {limit:g} "
                             "an answer of this length needs; half a mark is taken off.")
     sentences = max(reading.sentence_count, 1)
-    if words > limit and useful_sentences / sentences < 0.5:
+    # a long answer is marked on what it says; only padding twice the length allowed,
+    # mostly saying nothing asked, is capped
+    if words > 2 * limit and useful_sentences / sentences < 1 / 3:
         return GuardVerdict("unfocused", floor_half(marks / 2),
                             f"Most of its {sentences} sentences say nothing this question asks for; "
                             "a long answer that covers everything earns at most half the marks.")

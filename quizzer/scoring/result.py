@@ -22,10 +22,12 @@ class CriterionResult:
     description: str
     matched: tuple[str, ...] = ()  # the answer's words that earned marks
     missing: tuple[str, ...] = ()  # ideas the answer did not show
-    misconception: str | None = None  # the wrong statement that cancelled the criterion
+    misconception: str | None = None  # the wrong statement (or swap) that cancelled the criterion
     similarity: float = 0.0
     reason: str = ""  # how the mark was reached, in one sentence
     explanation: str = ""  # the part of the question's explanation that fits
+    doubts: tuple[str, ...] = ()  # why this mark may be wrong (see GradeResult.review_reasons)
+    strength: float = 0.0  # a continuous share of the criterion, 0..1, for ranking
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -47,6 +49,11 @@ class GradeResult:
     criteria: tuple[CriterionResult, ...]
     feedback: str
     flags: tuple[str, ...] = field(default=())  # guards that capped the score
+    # how sure the scorer is of this mark, 0..1, and why it is less than sure:
+    # a teacher checks the low ones first
+    confidence: float = 1.0
+    review_reasons: tuple[str, ...] = ()
+    similarity: float = 0.0  # a continuous 0..1 closeness to full marks, to rank answers
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -56,4 +63,7 @@ class GradeResult:
             "criteria": [c.to_json() for c in self.criteria],
             "feedback": self.feedback,
             "flags": list(self.flags),
+            "confidence": self.confidence,
+            "review_reasons": list(self.review_reasons),
+            "similarity": self.similarity,
         }

@@ -1,22 +1,32 @@
-"""Score one rubric criterion from concept evidence, misconceptions and similarity.
+"""Score one rubric criterion from concept evidence, roles, misconceptions and similarity.
 
 The rule, in the order it is applied:
 
 1. *Evidence.* Each concept (an idea with its alternative wordings) counts when
-   one of its wordings is found with the right polarity. ``need`` concepts earn the
-   criterion's full marks; fewer earn that share, rounded down to half marks.
-   Wordings made only of the prompt's own words are ignored.
-2. *Misconception or contradiction.* If the answer states one of the criterion's
-   misconceptions, or states a piece of evidence and also its negation, the
-   criterion earns 0 and the misconception is reported.
+   one of its wordings is found with the right polarity and, for an idea that is
+   ``about`` one of the question's roles, said of that role (see ``roles``).
+   ``need`` concepts earn the criterion's full marks; fewer earn that share,
+   rounded down to half marks. Wordings made only of the prompt's own words are
+   ignored.
+2. *Swap, misconception or contradiction.* The criterion earns 0, and the feedback
+   says why, when the answer says one of its ideas of the wrong role ("L2 drives
+   weights to exactly zero"), states one of its misconceptions, or states a piece
+   of evidence and, in another sentence, its negation. Ruling out the opposite of
+   a fact is not a contradiction: when the negated words are themselves evidence
+   for one of the question's ideas ("the boundary is a straight line ... no
+   straight line separates XOR"), the answer is consistent.
 3. *Similarity.* A criterion short of full marks gains half a mark when the
    answer's wording is close to the criterion's (cosine >= ``LIFT``) and some
    evidence was found, or very close (>= ``ALONE``) without it. Similarity can add
    at most half a mark to a criterion; it never earns one alone.
+
+Each result also lists its *doubts* (marks earned only by similarity, a cancelled
+criterion that also had evidence, a swap), which feed the grade's confidence.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 from ..bank import Criterion
@@ -24,8 +34,9 @@ from ..misconceptions import describe as describe_misconception
 from .concepts import Match, Phrase, Reading
 from .guards import floor_half
 from .result import CriterionResult
+from .roles import Mention, attribute
 
-__all__ = ["CompiledCriterion", "score_criterion", "LIFT", "ALONE"]
+__all__ = ["CompiledCriterion", "Evidence", "find_evidence", "neighbours", "score_criterion", "LIFT", "ALONE"]
 
 LIFT = 0.30
 ALONE = 0.45
@@ -38,58 +49,145 @@ class CompiledCriterion:
     misconceptions: tuple[Phrase, ...]
     explanation: str = ""
     pitfall: str = ""
+    role_names: tuple[tuple[str, str], ...] = ()  # role id -> the word shown in feedback
+    # per misconception, the words that stand next to it where a model answer uses
+    # the same words correctly ("a *multi-layer* perceptron with non-linear ...")
+    benign: tuple[frozenset[str], ...] = ()
 
 
-def _evidence(reading: Reading, compiled: CompiledCriterion) -> tuple[list[Match], list[str]]:
-    found, missing = [], []
-    for original, wordings in zip(compiled.criterion.concepts, compiled.concepts):
-        match = next((m for m in (reading.find(p) for p in wordings) if m), None)
+@dataclass(frozen=True)
+class Swap:
+    match: Match
+    said_of: str  # the role the answer said it of
+    belongs_to: str  # the role the idea is about
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What one criterion's ideas found in an answer."""
+
+    found: tuple[Match, ...]
+    missing: tuple[str, ...]
+    swaps: tuple[Swap, ...]
+
+
+def find_evidence(reading: Reading, compiled: CompiledCriterion, mentions: Sequence[Mention]) -> Evidence:
+    found, missing, swaps = [], [], []
+    for index, (original, wordings) in enumerate(zip(compiled.criterion.concepts, compiled.concepts)):
+        role = compiled.criterion.role_of(index)
+        match, swap = _first_attributed(reading, wordings, role, mentions)
         if match:
             found.append(match)
         else:
             missing.append(original[0])
-    return found, missing
+            if swap:
+                swaps.append(swap)
+    return Evidence(tuple(found), tuple(missing), tuple(swaps))
 
 
-def _misconception(reading: Reading, compiled: CompiledCriterion, found: list[Match]) -> str | None:
-    for phrase in compiled.misconceptions:
-        match = reading.find(phrase)
-        if match:
-            return describe_misconception(match.text, phrase.text)
-    for match in found:
+def _first_attributed(reading: Reading, wordings: Sequence[Phrase], role: str | None,
+                      mentions: Sequence[Mention]) -> tuple[Match | None, Swap | None]:
+    swap = None
+    for phrase in wordings:
+        for match in reading.find_all(phrase):
+            said_of = attribute(match, mentions, reading) if role and mentions else None
+            if said_of is None or said_of == role:
+                return match, None
+            swap = swap or Swap(match, said_of, role)
+    return None, swap
+
+
+def _role_word(compiled: CompiledCriterion, role: str) -> str:
+    return dict(compiled.role_names).get(role, role)
+
+
+def _cancelled(reading: Reading, compiled: CompiledCriterion, evidence: Evidence,
+               consistent: Callable[[], Collection[int]]) -> str | None:
+    """Why the criterion earns nothing whatever its evidence, or ``None``.
+
+    ``consistent()`` gives the answer's token positions that are evidence for some
+    idea of the question with the right polarity: a negation standing there rules
+    out an opposite rather than contradicting a fact.
+    """
+    if evidence.swaps and not evidence.found:
+        swap = evidence.swaps[0]
+        return (f'the answer says "{swap.match.text}" of {_role_word(compiled, swap.said_of)}, '
+                f"but that is true of {_role_word(compiled, swap.belongs_to)}")
+    for index, phrase in enumerate(compiled.misconceptions):
+        benign = compiled.benign[index] if index < len(compiled.benign) else frozenset()
+        for match in reading.find_all(phrase):
+            if not benign & set(neighbours(reading, match)):
+                return describe_misconception(match.text, phrase.text)
+    for match in evidence.found:
         if len(match.phrase.keys) >= 2:
-            opposite = reading.find(match.phrase, negated=not match.phrase.negated)
-            if opposite and opposite.sentence != match.sentence:
-                return f'the answer says "{match.text}" and also "{opposite.text}"'
+            for opposite in reading.find_all(match.phrase, negated=not match.phrase.negated):
+                if opposite.sentence != match.sentence and not set(opposite.positions) & set(consistent()):
+                    return f'the answer says "{match.text}" and also "{opposite.text}"'
     return None
 
 
-def score_criterion(reading: Reading, compiled: CompiledCriterion, similarity: float) -> tuple[CriterionResult, list[Match]]:
-    """The marks for one criterion, with what earned them and what was missing."""
+def neighbours(reading: Reading, match: Match) -> tuple[str, ...]:
+    """The meaningful words just before and just after a match, within its clause:
+    what tells "a multi-layer perceptron with non-linear units" from "the perceptron
+    is non-linear"."""
+    first, last = match.positions[0], match.positions[-1]
+    return tuple(k for k in (_next_key(reading, first, -1), _next_key(reading, last, 1)) if k)
+
+
+def _next_key(reading: Reading, start: int, step: int) -> str:
+    clause = reading.tokens[start].clause
+    index = start + step
+    while 0 <= index < len(reading.tokens) and reading.tokens[index].clause == clause:
+        if reading.keys[index]:
+            return reading.keys[index]
+        index += step
+    return ""
+
+
+def score_criterion(reading: Reading, compiled: CompiledCriterion, evidence: Evidence, similarity: float,
+                    consistent: Callable[[], Collection[int]] = frozenset) -> CriterionResult:
+    """The marks for one criterion, with what earned them, what was missing and any doubt."""
     criterion = compiled.criterion
-    found, missing = _evidence(reading, compiled)
+    found = evidence.found
     share = min(1.0, len(found) / criterion.need)
-    evidence = floor_half(criterion.marks * share)
-    misconception = _misconception(reading, compiled, found)
+    earned = floor_half(criterion.marks * share)
+    cancelled = _cancelled(reading, compiled, evidence, consistent)
     ideas = f"{len(found)}/{criterion.need} of the ideas needed"
-    if misconception:
-        awarded, reason = 0.0, f"cancelled by a misconception ({ideas} were shown)"
+    doubts: list[str] = []
+    if cancelled:
+        awarded, reason = 0.0, f"cancelled: {cancelled} ({ideas} were shown)"
+        if evidence.swaps:
+            doubts.append("swap")
+        elif found:
+            doubts.append("fact-and-reverse")
     else:
-        awarded, reason = evidence, f"{ideas} shown"
+        awarded, reason = earned, f"{ideas} shown"
         lift = awarded < criterion.marks and (similarity >= ALONE or (found and similarity >= LIFT))
         if lift:
             awarded = min(criterion.marks, awarded + 0.5)
             reason += f"; +0.5 because the wording is close to the criterion (similarity {similarity:.2f})"
-    result = CriterionResult(
+            doubts.append("similarity-only" if not found else "similarity-lift")
+        if evidence.swaps and found:
+            doubts.append("swap")
+    return CriterionResult(
         id=criterion.id,
         awarded=awarded,
         max=criterion.marks,
         description=criterion.description,
         matched=tuple(dict.fromkeys(m.text for m in found)),
-        missing=tuple(missing) if awarded < criterion.marks else (),
-        misconception=misconception,
+        missing=evidence.missing if awarded < criterion.marks else (),
+        misconception=cancelled,
         similarity=round(similarity, 3),
         reason=reason,
-        explanation=compiled.pitfall if misconception else (compiled.explanation if awarded < criterion.marks else ""),
+        explanation=compiled.pitfall if cancelled else (compiled.explanation if awarded < criterion.marks else ""),
+        doubts=tuple(doubts),
+        strength=_strength(awarded, criterion.marks, similarity, cancelled),
     )
-    return result, found
+
+
+def _strength(awarded: float, marks: float, similarity: float, cancelled: str | None) -> float:
+    """A continuous share of the criterion, for ranking: the marks' share, nudged by
+    how close the wording is (so two answers with the same marks still order)."""
+    if cancelled:
+        return 0.0
+    return min(1.0, 0.85 * awarded / marks + 0.15 * min(1.0, similarity / ALONE))

@@ -12,12 +12,14 @@ from dataclasses import dataclass
 
 from ..bank import Bank, Question
 from .concepts import Phrase, Reading, compile_phrase
+from .confidence import assess
 from .feedback import compose_feedback
 from .guards import GuardVerdict, check_length, floor_half, is_keyword_list, restates_prompt
 from .lexicon import Lexicon
-from .reference import KeyIdea, key_ideas, score_idea
-from .result import GradeResult
-from .rubric import CompiledCriterion, score_criterion
+from .reference import KeyIdea, contrasted_roles, key_ideas, score_idea
+from .result import CriterionResult, GradeResult
+from .roles import RoleSet
+from .rubric import CompiledCriterion, find_evidence, neighbours, score_criterion
 from .similarity import Similarity
 
 __all__ = ["Scorer"]
@@ -30,8 +32,11 @@ class _Compiled:
     question: Question
     prompt_keys: frozenset[str]
     criteria: tuple[CompiledCriterion, ...]
-    ideas: tuple[KeyIdea, ...]
-    references: object  # similarity rows, one per criterion or idea
+    ideas: tuple[tuple[KeyIdea, ...], ...]  # per model answer, its key ideas
+    references: object  # similarity rows: one per criterion, or per idea of every model answer
+    roles: RoleSet
+    known: object  # similarity rows of the model answers and samples: what answers usually look like
+    model_words: int  # length of the longest model answer, in words
 
 
 def _bank_texts(questions: Iterable[Question]) -> list[str]:
@@ -41,7 +46,8 @@ def _bank_texts(questions: Iterable[Question]) -> list[str]:
     """
     texts = []
     for q in questions:
-        texts += [q.prompt, q.model_answer, q.title, *q.explanation.sections_text()]
+        texts += [q.prompt, *q.model_answers, q.title, *q.explanation.sections_text()]
+        texts += [w for _, words in q.roles for w in words]
         for c in q.rubric:
             texts += [c.description, *c.misconceptions, *(w for alts in c.concepts for w in alts)]
     return texts
@@ -74,20 +80,35 @@ class Scorer:
     def _compile(self, question: Question) -> _Compiled:
         prompt_keys = frozenset(self._keys_of(question.prompt))
         sections = question.explanation.sections()
-        criteria = tuple(
-            CompiledCriterion(
+        role_names = tuple((name, words[0]) for name, words in question.roles)
+        models = [Reading(text, self.lexicon) for text in question.model_answers]
+        criteria = []
+        for c in question.rubric:
+            misconceptions = self._phrases(c.misconceptions, None)
+            criteria.append(CompiledCriterion(
                 criterion=c,
                 concepts=tuple(self._phrases(alts, prompt_keys) for alts in c.concepts),
-                misconceptions=self._phrases(c.misconceptions, None),
+                misconceptions=misconceptions,
                 explanation=self._fitting_section(c.description, sections),
                 pitfall=question.explanation.pitfall,
-            )
-            for c in question.rubric
-        )
-        ideas = () if criteria else tuple(key_ideas(question.model_answer, question.marks, set(prompt_keys), self.lexicon))
+                role_names=role_names,
+                benign=tuple(frozenset(k for model in models for m in model.find_all(p) for k in neighbours(model, m))
+                             for p in misconceptions),
+            ))
+        criteria = tuple(criteria)
+        ideas: tuple[tuple[KeyIdea, ...], ...] = ()
+        roles = RoleSet([(name, self._phrases(words, None)) for name, words in question.roles])
+        if not criteria:
+            if not roles:
+                roles = contrasted_roles(question.model_answers, set(prompt_keys), self.lexicon)
+            ideas = tuple(tuple(key_ideas(text, question.marks, set(prompt_keys), self.lexicon, roles))
+                          for text in question.model_answers)
         references = [" ".join([c.description, *(w for alts in c.concepts for w in alts)]) for c in question.rubric]
-        references = references or [idea.text for idea in ideas]
-        return _Compiled(question, prompt_keys, criteria, ideas, self.similarity.vectors(references))
+        references = references or [idea.filtered for group in ideas for idea in group]
+        known = self.similarity.vectors([*question.model_answers, *(s.text for s in question.samples)])
+        model_words = max(len(text.split()) for text in question.model_answers)
+        return _Compiled(question, prompt_keys, criteria, ideas, self.similarity.vectors(references),
+                         roles, known, model_words)
 
     def _fitting_section(self, description: str, sections: list[tuple[str, str]]) -> str:
         if not sections:
@@ -114,51 +135,97 @@ class Scorer:
             for index, (question, _) in enumerate(items):
                 by_question.setdefault(question.id, []).append(index)
             sims: dict[int, object] = {}
+            nearest: dict[int, float] = {}
             for indexes in by_question.values():
                 compiled = self.compiled(items[indexes[0]][0])
-                block = self.similarity.cosine([vectors[i] for i in indexes], compiled.references)
-                sims.update(zip(indexes, block))
-            return [self._grade(q, self._readings[answers[i]], answers[i], sims[i]) for i, (q, _) in enumerate(items)]
+                rows = [vectors[i] for i in indexes]
+                if compiled.ideas:  # against a model answer, the prompt's own words say nothing
+                    filtered = self.similarity.vectors([self._without(answers[i], compiled.prompt_keys) for i in indexes])
+                    sims.update(zip(indexes, self.similarity.cosine(filtered, compiled.references)))
+                else:
+                    sims.update(zip(indexes, self.similarity.cosine(rows, compiled.references)))
+                known = self.similarity.cosine(rows, compiled.known)
+                nearest.update((i, max(row, default=0.0)) for i, row in zip(indexes, known))
+            return [self._grade(q, self._readings[answers[i]], answers[i], sims[i], nearest[i])
+                    for i, (q, _) in enumerate(items)]
         finally:
             self._readings = {}
 
-    def _grade(self, question: Question, reading: Reading, answer: str, sims) -> GradeResult:
+    def _without(self, answer: str, prompt_keys: frozenset[str]) -> str:
+        reading = self._readings.get(answer) or Reading(answer, self.lexicon)
+        return " ".join(t.word for t, k in zip(reading.tokens, reading.keys) if k and k not in prompt_keys)
+
+    def _grade(self, question: Question, reading: Reading, answer: str, sims, nearest: float) -> GradeResult:
         compiled = self.compiled(question)
-        results, useful = [], set()
-        for index, criterion in enumerate(compiled.criteria):
-            result, found = score_criterion(reading, criterion, float(sims[index]))
-            results.append(result)
-            useful.update(m.sentence for m in found)
-        for index, idea in enumerate(compiled.ideas):
-            result = score_idea(reading, idea, float(sims[index]))
-            results.append(result)
-            useful.update(reading.tokens[p].sentence for key in result.matched for p in reading.positions.get(self.lexicon.key(key), ()))
+        if compiled.criteria:
+            results, useful = self._by_rubric(compiled, reading, sims)
+        else:
+            results, useful = self._by_model_answers(compiled, reading, sims)
         raw = floor_half(sum(r.awarded for r in results))
         verdicts = self._guards(answer, reading, compiled, len(useful))
-        score = min([raw] + [v.cap for v in verdicts])
+        score = max(0.0, min([raw] + [v.cap for v in verdicts]))
+        confidence, reasons = assess(results, verdicts, nearest)
+        closeness = sum(r.strength * r.max for r in results) / question.marks
+        if score < raw:
+            closeness = min(closeness, score / question.marks + 0.25 / question.marks)
         return GradeResult(
             question_id=question.id,
-            score=max(0.0, score),
+            score=score,
             max=question.marks,
             criteria=tuple(results),
             feedback=compose_feedback(question, results, verdicts, score),
             flags=tuple(v.flag for v in verdicts),
+            confidence=confidence,
+            review_reasons=reasons,
+            similarity=round(closeness, 3),
         )
+
+    @staticmethod
+    def _by_rubric(compiled: _Compiled, reading: Reading, sims) -> tuple[list[CriterionResult], set[int]]:
+        mentions = compiled.roles.mentions(reading) if compiled.roles else []
+        evidence = [find_evidence(reading, c, mentions) for c in compiled.criteria]
+        def consistent() -> set[int]:  # only needed when a contradiction is suspected
+            return {p for c in compiled.criteria for wordings in c.concepts for phrase in wordings
+                    for m in reading.find_all(phrase) for p in m.positions}
+
+        results = [score_criterion(reading, c, e, float(sims[i]), consistent)
+                   for i, (c, e) in enumerate(zip(compiled.criteria, evidence))]
+        useful = {m.sentence for found in evidence for m in found.found}
+        return results, useful
+
+    def _by_model_answers(self, compiled: _Compiled, reading: Reading, sims) -> tuple[list[CriterionResult], set[int]]:
+        """Grade against each model answer; the best fit counts (ties: the closer wording)."""
+        best: tuple[tuple[float, float], list[CriterionResult]] | None = None
+        offset = 0
+        for group in compiled.ideas:
+            results = [score_idea(reading, idea, float(sims[offset + i]), compiled.roles)
+                       for i, idea in enumerate(group)]
+            offset += len(group)
+            rank = (floor_half(sum(r.awarded for r in results)), sum(r.strength * r.max for r in results))
+            if best is None or rank > best[0]:
+                best = (rank, results)
+        results = best[1] if best else []
+        useful = {reading.tokens[p].sentence for r in results for key in r.matched
+                  for p in reading.positions.get(self.lexicon.key(key), ())}
+        return results, useful
 
     @staticmethod
     def _guards(answer: str, reading: Reading, compiled: _Compiled, useful: int) -> list[GuardVerdict]:
         marks = compiled.question.marks
-        if not reading.content_keys:
+        if not reading.content_keys and not compiled.ideas:
+            return [GuardVerdict("empty", 0.0, "There is no answer to mark.")]
+        if not reading.tokens:
             return [GuardVerdict("empty", 0.0, "There is no answer to mark.")]
         verdicts = []
-        if restates_prompt(reading, set(compiled.prompt_keys)):
+        # a reference-only question discounts the prompt's words inside its measure instead
+        if compiled.criteria and restates_prompt(reading, set(compiled.prompt_keys)):
             verdicts.append(GuardVerdict("restated-question", 0.0,
                                          "The answer only repeats the question; it needs to explain."))
         if is_keyword_list(answer, reading):
             verdicts.append(GuardVerdict("keyword-list", floor_half(marks / 4),
                                          "A list of terms without explanation earns at most a quarter of the marks; "
                                          "write sentences that say how the ideas connect."))
-        length = check_length(reading, marks, useful)
+        length = check_length(reading, marks, useful, compiled.model_words)
         if length:
             verdicts.append(length)
         return verdicts

@@ -20,11 +20,21 @@ __all__ = ["Token", "tokenize", "NEGATORS", "STOPWORDS", "is_number"]
 NEGATORS = frozenset({
     "not", "no", "never", "none", "neither", "nor", "without", "unable",
     "impossible", "fail", "fails", "failed", "failing", "nothing", "nobody", "lack", "lacks",
-    "lacking", "nowhere",
+    "lacking", "lacked", "nowhere",
+    # verbs that deny what follows them: "ReLU prevents the gradient from vanishing"
+    # says the gradient does not vanish, "averaging ignores the noise" that the noise
+    # does not count; a rubric phrase written with one of them is read the same way
+    "prevent", "prevents", "prevented", "preventing", "eliminate", "eliminates", "eliminated",
+    "eliminating", "ignore", "ignores", "ignored", "ignoring", "avoid", "avoids", "avoided",
+    "avoiding", "instead", "rather",
 })
 # "without" is a preposition: it negates the few words after it ("without bias"),
-# not the rest of the clause ("without bias the boundary must pass through the origin").
-SHORT_SCOPE = {"without": 1}
+# not the rest of the clause ("without bias the boundary must pass through the origin");
+# "instead of" and "rather than" deny the phrase that follows them ("one sample
+# instead of the whole dataset").
+SHORT_SCOPE = {"without": 1, "instead": 2, "rather": 2}
+# "instead" and "rather" negate only as "instead of" and "rather than".
+NEGATING_ONLY_BEFORE = {"instead": {"of"}, "rather": {"than"}}
 # "not only", "no matter" and friends do not negate what follows.
 NOT_NEGATING_NEXT = {"not": {"only", "just", "merely"}, "no": {"matter", "doubt"}}
 # Words that end a negation's reach: punctuation is handled separately.
@@ -118,6 +128,22 @@ def _join_compounds(pieces: list[str]) -> list[str]:
     return out
 
 
+def _continues_list(pieces: list[str], index: int) -> bool:
+    """Whether the comma at ``index`` only separates items of a short list, so that a
+    negation before it covers the items after it: "no saturation, vanishing or
+    exploding gradients". Each item is at most four words (the last three) with no clause word; the
+    list must end with an item joined by "or", "nor" or "and"."""
+    end = index + 1
+    while end < len(pieces) and pieces[end] != "," and pieces[end] not in _SENTENCE_END:
+        end += 1
+    item = pieces[index + 1:end]
+    if not item or len(item) > 4 or any(w in CLAUSE_WORDS - {"and"} for w in item):
+        return False
+    if any(w in {"or", "nor", "and"} for w in item):
+        return len(item) <= 3  # "..., and L2 is smooth" is a new clause, not a last item
+    return end < len(pieces) and pieces[end] == "," and _continues_list(pieces, end)
+
+
 def tokenize(text: str) -> list[Token]:
     """Tokens of ``text`` with sentence, clause and negation recorded."""
     pieces = _join_compounds(_raw_pieces(_normalise(text)))
@@ -125,18 +151,22 @@ def tokenize(text: str) -> list[Token]:
     sentence = clause = 0
     negations = 0
     short: list[int] = []  # remaining reach of each short-scope negator in force
+    in_list = False  # inside a negated list: its closing "and" does not end the negation
     for index, piece in enumerate(pieces):
         if piece in _SENTENCE_END or piece == ",":
             sentence += piece in _SENTENCE_END
             clause += 1
-            negations, short = 0, []
+            in_list = piece == "," and bool(negations or short) and _continues_list(pieces, index)
+            if not in_list:
+                negations, short = 0, []
             continue
-        if piece in CLAUSE_WORDS:
+        if piece in CLAUSE_WORDS and not (in_list and piece == "and"):
             clause += 1
             negations, short = 0, []
         word = fold_spelling(piece)
         following = pieces[index + 1] if index + 1 < len(pieces) else ""
-        negator = word in NEGATORS and following not in NOT_NEGATING_NEXT.get(word, ())
+        negator = word in NEGATORS and following not in NOT_NEGATING_NEXT.get(word, ()) and (
+            word not in NEGATING_ONLY_BEFORE or following in NEGATING_ONLY_BEFORE[word])
         tokens.append(Token(word, sentence, clause, (negations + len(short)) % 2 == 1, negator))
         if word not in STOPWORDS and not negator:
             short = [reach - 1 for reach in short if reach > 1]

@@ -32,6 +32,8 @@ class ItemMark:
     max: float
     feedback: str
     criteria: tuple = ()
+    confidence: float | None = None  # of a free-text grade
+    review_reasons: tuple[str, ...] = ()
     missing: bool = False
 
 
@@ -100,7 +102,7 @@ def _mark(item: SheetItem, answer: str, bank: Bank, scorer) -> ItemMark:
         return ItemMark(item, answer, item.marks * float(check.score) / float(check.max), item.marks, check.feedback)
     result = scorer.grade(bank.get(item.question_id), answer)
     return ItemMark(item, answer, result.score, result.max, result.feedback,
-                    tuple(c.to_json() for c in result.criteria))
+                    tuple(c.to_json() for c in result.criteria), result.confidence, result.review_reasons)
 
 
 def grade_exam(loaded: LoadedExam, bank: Bank, scorer, answers: dict[tuple[str, int], str]) -> list[StudentResult]:

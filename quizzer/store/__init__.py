@@ -4,9 +4,9 @@
 planning, scheduling) that must not pay for importing SQLAlchemy.
 """
 
-from .records import NewResponse, ResponseRecord, ReviewCard, SessionInfo
+from .records import NewResponse, ResponseRecord, ReviewCard, SessionInfo, confidence_of
 
-__all__ = ["Store", "SessionInfo", "NewResponse", "ResponseRecord", "ReviewCard"]
+__all__ = ["Store", "SessionInfo", "NewResponse", "ResponseRecord", "ReviewCard", "confidence_of"]
 
 
 def __getattr__(name: str):

@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Engine, inspect, text
 
 __all__ = ["HEAD", "current_revision", "upgrade", "MIGRATIONS"]
 
-HEAD = "0003"
+HEAD = "0004"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _LOCK_KEY = 7_305_214_881  # PostgreSQL advisory lock id for Quizzer migrations
 

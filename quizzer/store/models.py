@@ -88,6 +88,9 @@ class Response(Base):
     skipped: Mapped[bool] = mapped_column(default=False)
     seconds: Mapped[float] = mapped_column(Float, default=0.0)
     rating: Mapped[int | None] = mapped_column(Integer, nullable=True)  # FSRS rating given (added in 0002)
+    # how sure the scorer was of a free-text grade, and why not (added in 0004; NULL before)
+    confidence: Mapped[float | None] = mapped_column(Float, nullable=True)
+    review_reasons: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     __table_args__ = (

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-__all__ = ["SessionInfo", "NewResponse", "ResponseRecord", "ReviewCard"]
+__all__ = ["SessionInfo", "NewResponse", "ResponseRecord", "ReviewCard", "confidence_of"]
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,16 @@ class NewResponse:
     skipped: bool = False
     seconds: float = 0.0
     rating: int | None = None
+    confidence: float | None = None  # a free-text grade's confidence, 0..1
+    review_reasons: list[str] | None = None
+
+
+def confidence_of(result: Any) -> dict[str, Any]:
+    """The ``confidence`` and ``review_reasons`` fields of a ``NewResponse`` for a
+    grade: a free-text grade carries both; a numeric check or a skip has none."""
+    if result is None or not hasattr(result, "review_reasons"):
+        return {}
+    return {"confidence": float(result.confidence), "review_reasons": list(result.review_reasons)}
 
 
 @dataclass(frozen=True)

@@ -172,18 +172,21 @@ class Store:
                                               r.last_review) for r in rows}
 
     # regrading -------------------------------------------------------------
-    def regrade(self, changes: Iterable[tuple[int, float, list, str, str]], now: datetime) -> int:
+    def regrade(self, changes: Iterable[tuple], now: datetime) -> int:
         """Apply new scores ``(response_id, score, criteria, feedback, content_hash)``,
-        keeping each old score in the regrade history. Returns how many changed."""
+        optionally followed by the grade's ``confidence_of`` fields, keeping each old
+        score in the regrade history. Returns how many changed."""
         count, touched = 0, set()
         with self._session() as db:
-            for response_id, score, criteria, feedback, content_hash in changes:
+            for response_id, score, criteria, feedback, content_hash, *extra in changes:
                 row = db.get(Response, response_id)
                 if row is None:
                     continue
                 db.add(Regrade(response_id=row.id, old_score=row.score, new_score=score, old_hash=row.content_hash,
                                new_hash=content_hash, old_criteria=list(row.criteria or []), regraded_at=now))
                 row.score, row.criteria, row.feedback, row.content_hash = score, criteria, feedback, content_hash
+                for name, value in (extra[0] if extra else {}).items():
+                    setattr(row, name, value)
                 db.execute(delete(CriterionResult).where(CriterionResult.response_id == row.id))
                 db.add_all(criterion_rows(row.id, row.user_id, row.question_id, criteria))
                 touched.add((row.user_id, row.question_id))
