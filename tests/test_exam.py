@@ -104,7 +104,7 @@ def test_grading_back_uses_each_students_own_numbers(runner, roster, tmp_path, s
 
     out = tmp_path / "exam"
     manifest = build(runner, roster, out)
-    rows = [("1001", "Q1", "XOR is not linearly separable; a perceptron only draws a straight line.")]
+    rows = [("1001", "Q1", 'A single perceptron computes a weighted sum plus bias, so its decision boundary is one straight line. XOR puts its positive points on opposite corners of the square, so no straight line separates the classes: XOR is not linearly separable, no weights exist, and training never converges however long it runs.')]
     for student in manifest["students"]:
         item = student["items"][2]
         right = generate(item["family"], item["seed"]).answer

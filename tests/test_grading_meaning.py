@@ -203,3 +203,36 @@ def test_every_grade_says_how_sure_it_is(scorer, shipped_bank):
     assert clear["confidence"] == 1.0 and clear["review_reasons"] == []
     assert listed["confidence"] < 1.0 and "guard:keyword-list" in listed["review_reasons"]
     assert 0.0 <= listed["similarity"] <= 1.0 and clear["similarity"] > listed["similarity"]
+
+
+def test_validate_refuses_an_idea_that_can_never_be_found(tmp_path, runner):
+    from quizzer.cli import cli
+
+    question = minimal_question("T1")
+    question["rubric"][0]["concepts"] = [[question["prompt"].split()[0]]]
+    folder = write_bank(tmp_path / "b", [question])
+    result = runner.invoke(cli, ["bank", "validate", str(folder)])
+    assert result.exit_code == 1
+    assert "can never be found" in result.output and "T1" in result.output and "concepts[0]" in result.output
+
+
+def test_validate_warns_when_a_model_answer_loses_marks(tmp_path, runner):
+    from quizzer.cli import cli
+
+    question = minimal_question("T1", model_answer="Something else entirely, about penguins and ice.")
+    folder = write_bank(tmp_path / "b", [question])
+    result = runner.invoke(cli, ["bank", "validate", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert "Warning:" in result.output and "the model answer earns" in result.output
+
+
+def test_an_ordered_wording_tells_a_claim_from_its_reverse():
+    from quizzer.scoring.concepts import Reading, compile_phrase
+    from quizzer.scoring.lexicon import Lexicon
+
+    lexicon = Lexicon()
+    ordered = compile_phrase("large gradient ... small step", lexicon)
+    loose = compile_phrase("large gradient small step", lexicon)
+    right, reverse = (Reading(t, lexicon) for t in ("Large gradients get small steps.", "Small gradients get large steps."))
+    assert ordered.ordered and right.find(ordered) and not reverse.find(ordered)
+    assert right.find(loose) and reverse.find(loose)  # without "...", word order is free

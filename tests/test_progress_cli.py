@@ -12,7 +12,7 @@ from quizzer.cli import cli
 
 from .conftest import SHIPPED_BANK
 
-ANSWER = "XOR is not linearly separable, since a perceptron only draws one straight line."
+ANSWER = 'A single perceptron computes a weighted sum plus bias, so its decision boundary is one straight line. XOR puts its positive points on opposite corners of the square, so no straight line separates the classes: XOR is not linearly separable, no weights exist, and training never converges however long it runs.'
 
 
 @pytest.fixture
@@ -51,14 +51,16 @@ def test_regrade_after_a_rubric_edit(runner, db, shipped_bank, tmp_path):
     shutil.copytree(SHIPPED_BANK, bank)
     q1_file = bank / "module1" / "q1.yaml"
     q1 = yaml.safe_load(q1_file.read_text())
-    q1["rubric"][0]["concepts"] = [["hyperplane"]]  # the teacher no longer accepts "straight line"
+    # the teacher no longer accepts "straight line": only "hyperplane" evidences the criterion
+    q1["rubric"][0].update(concepts=[["hyperplane"]], need=1, misconceptions=[])
     q1_file.write_text(yaml.safe_dump(q1, sort_keys=False))
+    before = json.loads(runner.invoke(cli, ["--db", db, "stats", "--user", "amara", "--json"]).output)
+    old_score = before["questions"]["Q1"]["latest"] * 2
+    assert old_score > 0  # the shipped rubric credits the straight line
 
     dry = runner.invoke(cli, ["--db", db, "--bank", str(bank), "regrade", "--question", "Q1", "--dry-run"])
     assert dry.exit_code == 0, dry.output
-    assert "1 -> 0 of 2" in dry.output and "Nothing was written" in dry.output
-    before = json.loads(runner.invoke(cli, ["--db", db, "stats", "--user", "amara", "--json"]).output)
-    assert before["questions"]["Q1"]["latest"] == 0.5
+    assert f"{old_score:g} -> 0 of 2" in dry.output and "Nothing was written" in dry.output
 
     applied = runner.invoke(cli, ["--db", db, "--bank", str(bank), "regrade"])
     assert applied.exit_code == 0 and "Old scores are kept" in applied.output
@@ -68,7 +70,7 @@ def test_regrade_after_a_rubric_edit(runner, db, shipped_bank, tmp_path):
 
     with Store(db) as store:
         [response] = store.responses(user="amara")
-        assert store.regrade_history(response.id)[0][:2] == (1.0, 0.0)
+        assert store.regrade_history(response.id)[0][:2] == (old_score, 0.0)
         assert response.content_hash != shipped_bank.get("Q1").content_hash
     again = runner.invoke(cli, ["--db", db, "--bank", str(bank), "regrade", "--dry-run"])
     assert "0 score(s) change" in again.output

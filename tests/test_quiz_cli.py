@@ -15,7 +15,7 @@ import pytest
 
 QUIZZER = str(Path(sys.executable).with_name("quizzer"))
 STYLE = r"(?:\x1b\[[0-9;]*m)*"  # a terminal gets bold text even with NO_COLOR
-ANSWER = "XOR is not linearly separable, since a perceptron only draws one straight line."
+ANSWER = 'A single perceptron computes a weighted sum plus bias, so its decision boundary is one straight line. XOR puts its positive points on opposite corners of the square, so no straight line separates the classes: XOR is not linearly separable, no weights exist, and training never converges however long it runs.'
 
 
 @pytest.fixture

@@ -75,7 +75,7 @@ def test_no_matching_question_is_a_clear_error(engine):
 def test_answers_are_graded_recorded_and_scheduled(engine, store, clock):
     run = engine.start(QuizOptions(user="amara", questions=("Q1",), count=2, seed=5))
     saq = run.present(0)
-    outcome = run.submit(saq, "XOR is not linearly separable, and a perceptron only draws a straight line.", 30)
+    outcome = run.submit(saq, 'A single perceptron computes a weighted sum plus bias, so its decision boundary is one straight line. XOR puts its positive points on opposite corners of the square, so no straight line separates the classes: XOR is not linearly separable, no weights exist, and training never converges however long it runs.', 30)
     assert outcome.score == 2 and outcome.max == 2
     numeric = run.present(1)
     assert numeric.numeric and numeric.variant.family == run.items[1].family
@@ -141,7 +141,8 @@ def test_exam_time_limit(engine, clock):
 
 def test_review_card_rating_reflects_partial_credit(engine, store):
     run = engine.start(QuizOptions(user="amara", questions=("Q1",), numeric=False, count=1, seed=1))
-    run.submit(run.present(0), "XOR is not linearly separable.")
+    # one criterion explained, the other missing: half the marks
+    run.submit(run.present(0), "XOR is not linearly separable, because its classes sit on opposite corners.")
     [record] = store.responses(session_id=run.info.id)
     assert record.score == 1 and record.rating == 2  # half marks -> Hard
     card = store.review_cards("amara")["Q1"]

@@ -39,14 +39,17 @@ def test_a_full_answer_earns_full_marks(scorer, q1):
 def test_negation_decides_the_mark(scorer, q1):
     right = by_id(scorer.grade(q1, "XOR is not linearly separable."))["xor-not-separable"]
     wrong = by_id(scorer.grade(q1, "XOR is linearly separable."))["xor-not-separable"]
-    assert right.awarded == 1 and right.misconception is None
+    assert right.awarded > 0 and right.misconception is None  # asserted, not explained: half (convention 1)
     assert wrong.awarded == 0
     assert "xor is linearly separable" in wrong.misconception
 
 
 def test_small_typos_are_forgiven(scorer, q1):
-    result = scorer.grade(q1, "the perceptorn draws a linear decsion boundary, and xor is not linearly seperable")
-    assert result.score == 2
+    spelt = scorer.grade(q1, "the perceptron draws a linear decision boundary, and xor is not linearly separable, "
+                             "so no single line separates its classes")
+    result = scorer.grade(q1, "the perceptorn draws a linear decsion boundry, and xor is not linearly seperable, "
+                              "so no single line seperates its clases")
+    assert result.score == spelt.score > 0
     assert any("seperable" in m for m in by_id(result)["xor-not-separable"].matched)
 
 
@@ -85,7 +88,7 @@ def test_an_off_topic_answer_earns_nothing(scorer, q1):
 def test_feedback_names_what_is_missing_and_where_to_read(scorer, q1):
     result = scorer.grade(q1, "The perceptron only draws a straight line.")
     criteria = by_id(result)
-    assert criteria["linear-boundary"].awarded == 1
+    assert criteria["linear-boundary"].awarded > 0
     assert criteria["xor-not-separable"].awarded == 0
     assert criteria["xor-not-separable"].missing
     assert "Still needed" in result.feedback

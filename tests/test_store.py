@@ -50,6 +50,15 @@ def test_a_session_and_its_responses_round_trip(store):
     assert records[0].criteria == [{"id": "c", "awarded": 1.0}]
 
 
+def test_a_grades_confidence_is_stored_and_older_answers_have_none(store):
+    info = store.start_session("amara", kind="quiz", mode="practice", seed=1, plan=[{}, {}], settings={}, now=NOW)
+    store.record(info.id, response(0, confidence=0.6, review_reasons=["partial:c", "unlike-samples"]), NOW)
+    store.record(info.id, response(1), NOW)
+    sure, unknown = store.responses(session_id=info.id)
+    assert sure.confidence == 0.6 and sure.review_reasons == ["partial:c", "unlike-samples"]
+    assert unknown.confidence is None and unknown.review_reasons is None
+
+
 def test_the_same_position_cannot_be_answered_twice(store):
     info = store.start_session("amara", kind="quiz", mode="practice", seed=1, plan=[{}], settings={}, now=NOW)
     store.record(info.id, response(0), NOW)

@@ -36,6 +36,8 @@ def question_summary(q: Question) -> dict[str, Any]:
 def question_detail(q: Question) -> dict[str, Any]:
     detail = question_summary(q)
     detail["model_answer"] = q.model_answer
+    detail["model_answers"] = list(q.model_answers)
+    detail["roles"] = {name: list(words) for name, words in q.roles}
     detail["rubric"] = [
         {
             "id": c.id,
@@ -43,6 +45,7 @@ def question_detail(q: Question) -> dict[str, Any]:
             "description": c.description,
             "need": c.need,
             "concepts": [list(alternatives) for alternatives in c.concepts],
+            "about": [c.role_of(i) for i in range(len(c.concepts))],
             "misconceptions": list(c.misconceptions),
         }
         for c in q.rubric

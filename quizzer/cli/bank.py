@@ -59,9 +59,12 @@ def validate(app: AppContext, path: Path | None) -> None:
     """Check a bank (default: the one in use) and report every problem.
 
     Exits 0 with a one-line summary when the bank is valid, 1 with every problem
-    (file, line, question, field, what is wrong) when it is not.
+    (file, line, question, field, what is wrong) when it is not. The rubrics are
+    then compiled as the scorer reads them: an idea that can never be found is an
+    error, a model answer that does not earn full marks a warning.
     """
     from ..bank import load_bank
+    from ..scoring.selfcheck import check_bank
     from ..variants import family_ids
 
     target = (path or app.settings.bank_path).resolve()
@@ -70,6 +73,12 @@ def validate(app: AppContext, path: Path | None) -> None:
     except BankError as exc:
         click.echo(str(exc), err=True)
         raise SystemExit(1) from None
+    check = check_bank(loaded)
+    for warning in check.warnings:
+        click.echo(f"Warning: {warning}", err=True)
+    if check.errors:
+        click.echo(str(BankError(list(check.errors))), err=True)
+        raise SystemExit(1)
     samples = sum(len(q.samples) for q in loaded)
     rubrics = sum(1 for q in loaded if not q.reference_only)
     click.echo(f"OK: {len(loaded)} questions ({rubrics} with rubrics, {samples} graded samples) in {target}")

@@ -2,8 +2,8 @@
 
 A phrase is compiled once to its content keys (stems of its meaningful words) and
 its polarity. It is found in an answer when all its keys stand within a short
-window of one sentence, in any order, on one side of any contrast ("whereas",
-"but", "unlike"), and the answer's words there are negated
+window of one sentence, in any order (in the written order for a phrase with
+"..."), on one side of any contrast ("whereas", "but", "unlike"), and the answer's words there are negated
 exactly when the phrase's are: "not linearly separable" is found in "XOR isn't
 linearly separable" and not in "XOR is linearly separable".
 """
@@ -20,6 +20,7 @@ __all__ = ["Phrase", "Match", "Reading", "compile_phrase", "read"]
 
 WINDOW_SLACK = 3  # how many other words may stand between a phrase's words
 CONTRAST_BREAKS = frozenset({"whereas", "while", "whilst", "but", "however", "although", "though", "unlike", "yet"})
+DEGREE_WORDS = frozenset({"many", "much", "small", "large", "big", "long", "far", "often", "tiny", "little", "deep"})
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class Phrase:
     text: str
     keys: tuple[str, ...]
     negated: bool
+    ordered: bool = False  # written with "...": its words must come in this order
 
 
 @dataclass(frozen=True)
@@ -42,16 +44,28 @@ def _content(tokens: list[Token], lexicon: Lexicon) -> list[str]:
     return ["" if t.is_negator or t.word in STOPWORDS else lexicon.key(t.word) for t in tokens]
 
 
+ORDER_MARKS = ("...", "…")
+
+
 def compile_phrase(text: str, lexicon: Lexicon) -> Phrase | None:
-    """The phrase's keys and polarity; ``None`` if it has no meaningful word."""
-    tokens = tokenize(text)
+    """The phrase's keys and polarity; ``None`` if it has no meaningful word.
+
+    A phrase written with "..." ("large gradient ... small step") is *ordered*: its
+    words must stand in that order, which tells a claim from its reverse made of
+    the same words ("small gradient ... large step").
+    """
+    ordered = any(mark in text for mark in ORDER_MARKS)
+    plain = text
+    for mark in ORDER_MARKS:
+        plain = plain.replace(mark, " ")
+    tokens = tokenize(plain)
     keys = _content(tokens, lexicon)
     unique = tuple(dict.fromkeys(k for k in keys if k))
     if not unique:
         return None
     negated = any(t.negated for t, k in zip(tokens, keys) if k) or all(
         not k or t.is_negator for t, k in zip(tokens, keys)) and any(t.is_negator for t in tokens)
-    return Phrase(text, unique, negated)
+    return Phrase(text, unique, negated, ordered)
 
 
 class Reading:
@@ -80,6 +94,9 @@ class Reading:
 
     def find_all(self, phrase: Phrase, negated: bool | None = None):
         """Every place ``phrase`` stands with the wanted polarity, in order."""
+        positions = self.positions
+        if not all(key in positions for key in phrase.keys):  # most phrases fail here, cheaply
+            return
         wanted = phrase.negated if negated is None else negated
         for match in self._candidates(phrase):
             if self.polarity(match) == wanted:
@@ -95,6 +112,9 @@ class Reading:
     def _candidates(self, phrase: Phrase):
         lists = [self.positions.get(key) for key in phrase.keys]
         if not all(lists):
+            return
+        if phrase.ordered:
+            yield from self._in_order(phrase, lists)
             return
         window = len(phrase.keys) + WINDOW_SLACK
         anchor_index = min(range(len(lists)), key=lambda i: len(lists[i]))
@@ -113,10 +133,32 @@ class Reading:
                 if max(chosen) - min(chosen) <= window and not self._contrast_between(min(chosen), max(chosen)):
                     yield self._match(phrase, tuple(sorted(chosen)), sentence)
 
+    def _in_order(self, phrase: Phrase, lists: list[list[int]]):
+        """An ordered phrase's matches: each word after the one before, in one
+        sentence, all within the phrase's window."""
+        window = len(phrase.keys) + WINDOW_SLACK
+        for start in lists[0]:
+            sentence = self.tokens[start].sentence
+            chosen = [start]
+            for candidates in lists[1:]:
+                after = [p for p in candidates if chosen[-1] < p <= start + window
+                         and self.tokens[p].sentence == sentence]
+                if not after:
+                    break
+                chosen.append(after[0])
+            else:
+                if not self._contrast_between(chosen[0], chosen[-1]):
+                    yield self._match(phrase, tuple(chosen), sentence)
+
     def _contrast_between(self, first: int, last: int) -> bool:
         """A contrast ("L2 has a constant gradient, *whereas* L1's push ...") separates
         two statements: a phrase's words may not stand on both sides of it."""
-        return any(self.tokens[i].word in CONTRAST_BREAKS for i in range(first + 1, last))
+        return any(self.tokens[i].word in CONTRAST_BREAKS and not self._degree(i) for i in range(first + 1, last))
+
+    def _degree(self, index: int) -> bool:
+        """"however many layers", "however small the weight": a degree, not a contrast."""
+        following = self.tokens[index + 1].word if index + 1 < len(self.tokens) else ""
+        return self.tokens[index].word == "however" and following in DEGREE_WORDS
 
     def _match(self, phrase: Phrase, positions: tuple[int, ...], sentence: int) -> Match:
         start = positions[0]

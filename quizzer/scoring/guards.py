@@ -3,7 +3,7 @@
 Each guard is a rule a teacher can predict, applied after the rubric:
 
 - *Restated question*: when nearly all of an answer's meaningful words come from
-  the prompt, it has added nothing; it scores 0.
+  the prompt and no rubric idea was found in it, it has added nothing; it scores 0.
 - *Keyword list*: a list of terms with no sentence joining them shows recall, not
   understanding; it earns at most a quarter of the marks.
 - *Everything dumped*: an answer more than twice the expected length (60 words per

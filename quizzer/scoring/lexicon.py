@@ -4,8 +4,10 @@ Stemming (Snowball, the Porter family's successor) makes ``separable``,
 ``separate`` and ``separation`` one word. Typos are corrected against the bank's
 own vocabulary, the words its prompts, answers, rubrics and explanations use:
 a word the bank knows is never "corrected", and an unknown word of five or more
-letters becomes the bank word within one edit (two for long words) when exactly
-one such word is nearest, so ``seperable`` and ``perceptorn`` are read right
+letters becomes the bank word within one edit (two for words of ten letters or
+more) when exactly
+one such word, beginning with the same letter, is nearest, so ``seperable`` and
+``perceptorn`` are read right
 while ``height`` is not mistaken for ``weight`` unless the bank lacks ``height``.
 """
 
@@ -100,10 +102,14 @@ class Lexicon:
         return cached
 
     def _nearest(self, word: str) -> str:
-        limit = 2 if len(word) >= 8 else 1
+        # two edits only for long words: "measures" is two edits from "features"
+        limit = 2 if len(word) >= 10 else 1
         candidates: list[str] = []
         for length in range(len(word) - limit, len(word) + limit + 1):
             candidates.extend(self._by_length.get(length, ()))
+        # a misspelling keeps its first letter; a different word often does not
+        # ("increasing" is not a typo of "decreasing", nor "killed" of "skilled")
+        candidates = [c for c in candidates if c[0] == word[0]]
         matches = process.extract(word, candidates, scorer=OSA.distance, score_cutoff=limit, limit=3)
         if not matches:
             return word

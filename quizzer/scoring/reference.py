@@ -44,6 +44,16 @@ __all__ = ["KeyIdea", "Part", "key_ideas", "score_idea", "contrasted_roles", "SI
 SIM_FULL = 0.55
 FULL, HALF = 0.6, 0.3
 PROMPT_WEIGHT = 0.3
+# everyday verbs and nouns that carry a sentence rather than its idea ("mitosis
+# *involves* one division"): they count for half a word
+LIGHT_WEIGHT = 0.5
+LIGHT_WORDS = frozenset("""
+involve involves involved use uses used using give gives gave given giving take takes took taken
+keep keeps kept become becomes became occur occurs occurred happen happens happened cause causes
+result results lead leads led mean means meant thing things lot lots kind kinds type types part parts
+simply simple just also each both other another new certain particular whole general case cases
+number amount form forms produce produces called call known always often usually
+""".split())
 
 
 @dataclass(frozen=True)
@@ -109,7 +119,8 @@ def _parts(reading: Reading, prompt_keys: set[str], roles: RoleSet) -> tuple[Par
         if not key or key in names:
             continue
         keys, first = by_clause.setdefault(token.clause, ({}, position))
-        keys.setdefault(key, (token.negated, PROMPT_WEIGHT if key in prompt_keys else 1.0))
+        weight = PROMPT_WEIGHT if key in prompt_keys else LIGHT_WEIGHT if token.word in LIGHT_WORDS else 1.0
+        keys.setdefault(key, (token.negated, weight))
     parts = [Part(keys, _role_at(reading, first, mentions) if mentions else None)
              for keys, first in by_clause.values()]
     # a clause of one or two words ("in general") is not an idea on its own: join it to the next

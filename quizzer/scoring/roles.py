@@ -13,7 +13,8 @@ of them, the way a reader resolves the subject of a sentence:
    nearest after it in that clause, then the nearest in an earlier clause of the
    sentence, then the last role named in an earlier sentence ("L1 uses |w|. Its
    gradient is constant.");
-3. a mention introduced by a contrast word ("unlike L2", "than L2", "rather than
+3. a role is named by its words in order and together ("training loss", not
+   "training stopped because the loss"); a mention introduced by a contrast word ("unlike L2", "than L2", "rather than
    L2", "compared with L2", "versus L2") is what the statement is *not* about,
    so it is passed over in the phrase's own clause and the clauses before it.
 
@@ -28,7 +29,7 @@ from dataclasses import dataclass
 
 from .concepts import Match, Phrase, Reading
 
-__all__ = ["Mention", "RoleSet", "attribute"]
+__all__ = ["Mention", "RoleSet", "attribute", "attribute_with_strength"]
 
 CONTRAST = frozenset({"unlike", "than", "versus", "vs", "compared", "opposed", "contrast", "instead", "rather"})
 CONTRAST_REACH = 3  # a contrast word at most this many tokens before the mention
@@ -60,6 +61,8 @@ class RoleSet:
         for name, phrases in self.roles:
             for phrase in phrases:
                 for match in reading.all_matches(phrase):
+                    if not _tight(reading, phrase, match):
+                        continue
                     start, end = match.positions[0], match.positions[-1]
                     size = end - start + len(phrase.keys)
                     if start not in found or found[start][0] < size:
@@ -72,6 +75,13 @@ class RoleSet:
             token = reading.tokens[start]
             mentions.append(Mention(name, start, end, token.sentence, token.clause, _contrasted(reading, start)))
         return mentions
+
+
+def _tight(reading: Reading, phrase: Phrase, match: Match) -> bool:
+    """A role is named by its words in order, at most one word apart: "training
+    loss" names the training loss, "training stopped because the loss ..." does not."""
+    keys = [reading.keys[p] for p in match.positions]
+    return keys == list(phrase.keys) and match.positions[-1] - match.positions[0] <= 2 * (len(phrase.keys) - 1)
 
 
 def _contrasted(reading: Reading, start: int) -> bool:
@@ -87,21 +97,28 @@ def _contrasted(reading: Reading, start: int) -> bool:
 
 def attribute(match: Match, mentions: Sequence[Mention], reading: Reading) -> str | None:
     """The role ``match`` is said of, or ``None`` when no role is named before it."""
+    return attribute_with_strength(match, mentions, reading)[0]
+
+
+def attribute_with_strength(match: Match, mentions: Sequence[Mention], reading: Reading) -> tuple[str | None, bool]:
+    """The role ``match`` is said of, and whether that is *certain*: named in the
+    phrase's own words or its own clause, rather than guessed from an earlier
+    clause or sentence."""
     first, last = match.positions[0], match.positions[-1]
     inside = [m for m in mentions if m.position in match.positions]  # the wording names its role
     if inside:
-        return inside[0].role
+        return inside[0].role, True
     token = reading.tokens[first]
     same_sentence = [m for m in mentions if m.sentence == token.sentence and not (first <= m.position <= last)]
     own_clause = [m for m in same_sentence if m.clause == token.clause and not m.contrasted]
     before = [m for m in own_clause if m.position < first]
     if before:
-        return before[-1].role
+        return before[-1].role, True
     after = [m for m in own_clause if m.position > last]
     if after:
-        return after[0].role
+        return after[0].role, True
     earlier = [m for m in same_sentence if m.position < first and not m.contrasted]
     if earlier:
-        return earlier[-1].role
+        return earlier[-1].role, False
     previous = [m for m in mentions if m.sentence < token.sentence and not m.contrasted]
-    return previous[-1].role if previous else None
+    return (previous[-1].role if previous else None), False

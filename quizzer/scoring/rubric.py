@@ -10,15 +10,15 @@ The rule, in the order it is applied:
    ignored.
 2. *Swap, misconception or contradiction.* The criterion earns 0, and the feedback
    says why, when the answer says one of its ideas of the wrong role ("L2 drives
-   weights to exactly zero"), states one of its misconceptions, or states a piece
+   weights to exactly zero"), even beside a correct statement of it, states one of its misconceptions, or states a piece
    of evidence and, in another sentence, its negation. Ruling out the opposite of
    a fact is not a contradiction: when the negated words are themselves evidence
    for one of the question's ideas ("the boundary is a straight line ... no
    straight line separates XOR"), the answer is consistent.
-3. *Similarity.* A criterion short of full marks gains half a mark when the
-   answer's wording is close to the criterion's (cosine >= ``LIFT``) and some
-   evidence was found, or very close (>= ``ALONE``) without it. Similarity can add
-   at most half a mark to a criterion; it never earns one alone.
+3. *Similarity.* A criterion with no idea found earns half a mark when the
+   answer's wording is very close to the criterion's (cosine >= ``ALONE``): a
+   paraphrase the wordings missed. Similarity never completes a criterion: full
+   marks need the ideas themselves.
 
 Each result also lists its *doubts* (marks earned only by similarity, a cancelled
 criterion that also had evidence, a swap), which feed the grade's confidence.
@@ -34,11 +34,10 @@ from ..misconceptions import describe as describe_misconception
 from .concepts import Match, Phrase, Reading
 from .guards import floor_half
 from .result import CriterionResult
-from .roles import Mention, attribute
+from .roles import Mention, attribute_with_strength
 
-__all__ = ["CompiledCriterion", "Evidence", "find_evidence", "neighbours", "score_criterion", "LIFT", "ALONE"]
+__all__ = ["CompiledCriterion", "Evidence", "find_evidence", "neighbours", "score_criterion", "ALONE"]
 
-LIFT = 0.30
 ALONE = 0.45
 
 
@@ -60,6 +59,7 @@ class Swap:
     match: Match
     said_of: str  # the role the answer said it of
     belongs_to: str  # the role the idea is about
+    certain: bool = True  # the role is named in the phrase's own clause, not guessed from before
 
 
 @dataclass(frozen=True)
@@ -88,12 +88,16 @@ def find_evidence(reading: Reading, compiled: CompiledCriterion, mentions: Seque
 def _first_attributed(reading: Reading, wordings: Sequence[Phrase], role: str | None,
                       mentions: Sequence[Mention]) -> tuple[Match | None, Swap | None]:
     swap = None
+    positions = reading.positions
     for phrase in wordings:
+        if not all(key in positions for key in phrase.keys):  # most wordings fail here, cheaply
+            continue
         for match in reading.find_all(phrase):
-            said_of = attribute(match, mentions, reading) if role and mentions else None
+            said_of, certain = attribute_with_strength(match, mentions, reading) if role and mentions else (None, False)
             if said_of is None or said_of == role:
                 return match, None
-            swap = swap or Swap(match, said_of, role)
+            if swap is None or (certain and not swap.certain):
+                swap = Swap(match, said_of, role, certain)
     return None, swap
 
 
@@ -109,8 +113,11 @@ def _cancelled(reading: Reading, compiled: CompiledCriterion, evidence: Evidence
     idea of the question with the right polarity: a negation standing there rules
     out an opposite rather than contradicting a fact.
     """
-    if evidence.swaps and not evidence.found:
-        swap = evidence.swaps[0]
+    # a swap cancels the criterion even beside a correct statement, unless its role
+    # was only guessed from an earlier clause or sentence (then the correct one wins)
+    swaps = [s for s in evidence.swaps if s.certain or not evidence.found]
+    if swaps:
+        swap = swaps[0]
         return (f'the answer says "{swap.match.text}" of {_role_word(compiled, swap.said_of)}, '
                 f"but that is true of {_role_word(compiled, swap.belongs_to)}")
     for index, phrase in enumerate(compiled.misconceptions):
@@ -162,13 +169,15 @@ def score_criterion(reading: Reading, compiled: CompiledCriterion, evidence: Evi
             doubts.append("fact-and-reverse")
     else:
         awarded, reason = earned, f"{ideas} shown"
-        lift = awarded < criterion.marks and (similarity >= ALONE or (found and similarity >= LIFT))
+        lift = awarded == 0 and similarity >= ALONE
         if lift:
-            awarded = min(criterion.marks, awarded + 0.5)
-            reason += f"; +0.5 because the wording is close to the criterion (similarity {similarity:.2f})"
-            doubts.append("similarity-only" if not found else "similarity-lift")
-        if evidence.swaps and found:
-            doubts.append("swap")
+            awarded = 0.5
+            reason += f"; 0.5 because the wording is close to the criterion (similarity {similarity:.2f})"
+            doubts.append("similarity-only")
+        elif 0 < awarded < criterion.marks:
+            doubts.append("partial")  # half credit: whether the reason was given is the examiner's closest call
+        if evidence.swaps:
+            doubts.append("swap")  # said of the other role too, in a sentence whose subject was guessed
     return CriterionResult(
         id=criterion.id,
         awarded=awarded,

@@ -35,7 +35,7 @@ class _Compiled:
     ideas: tuple[tuple[KeyIdea, ...], ...]  # per model answer, its key ideas
     references: object  # similarity rows: one per criterion, or per idea of every model answer
     roles: RoleSet
-    known: object  # similarity rows of the model answers and samples: what answers usually look like
+    known: object  # the model answers and samples, indexed: what answers usually look like
     model_words: int  # length of the longest model answer, in words
 
 
@@ -105,7 +105,7 @@ class Scorer:
                           for text in question.model_answers)
         references = [" ".join([c.description, *(w for alts in c.concepts for w in alts)]) for c in question.rubric]
         references = references or [idea.filtered for group in ideas for idea in group]
-        known = self.similarity.vectors([*question.model_answers, *(s.text for s in question.samples)])
+        known = self.similarity.index(self.similarity.vectors([*question.model_answers, *(s.text for s in question.samples)]))
         model_words = max(len(text.split()) for text in question.model_answers)
         return _Compiled(question, prompt_keys, criteria, ideas, self.similarity.vectors(references),
                          roles, known, model_words)
@@ -144,8 +144,7 @@ class Scorer:
                     sims.update(zip(indexes, self.similarity.cosine(filtered, compiled.references)))
                 else:
                     sims.update(zip(indexes, self.similarity.cosine(rows, compiled.references)))
-                known = self.similarity.cosine(rows, compiled.known)
-                nearest.update((i, max(row, default=0.0)) for i, row in zip(indexes, known))
+                nearest.update((i, self.similarity.nearest(row, compiled.known)) for i, row in zip(indexes, rows))
             return [self._grade(q, self._readings[answers[i]], answers[i], sims[i], nearest[i])
                     for i, (q, _) in enumerate(items)]
         finally:
@@ -217,8 +216,9 @@ class Scorer:
         if not reading.tokens:
             return [GuardVerdict("empty", 0.0, "There is no answer to mark.")]
         verdicts = []
-        # a reference-only question discounts the prompt's words inside its measure instead
-        if compiled.criteria and restates_prompt(reading, set(compiled.prompt_keys)):
+        # an answer in which some rubric idea was found has added to the question; a
+        # reference-only question discounts the prompt's words inside its measure instead
+        if compiled.criteria and not useful and restates_prompt(reading, set(compiled.prompt_keys)):
             verdicts.append(GuardVerdict("restated-question", 0.0,
                                          "The answer only repeats the question; it needs to explain."))
         if is_keyword_list(answer, reading):

@@ -27,14 +27,17 @@ NEGATORS = frozenset({
     "prevent", "prevents", "prevented", "preventing", "eliminate", "eliminates", "eliminated",
     "eliminating", "ignore", "ignores", "ignored", "ignoring", "avoid", "avoids", "avoided",
     "avoiding", "instead", "rather",
+    # a claim reported as wrong: "a common mistake is thinking deep networks are unnecessary"
+    "myth", "misconception", "wrongly", "incorrectly", "mistake",
 })
 # "without" is a preposition: it negates the few words after it ("without bias"),
 # not the rest of the clause ("without bias the boundary must pass through the origin");
 # "instead of" and "rather than" deny the phrase that follows them ("one sample
 # instead of the whole dataset").
 SHORT_SCOPE = {"without": 1, "instead": 2, "rather": 2}
-# "instead" and "rather" negate only as "instead of" and "rather than".
-NEGATING_ONLY_BEFORE = {"instead": {"of"}, "rather": {"than"}}
+# "instead" and "rather" negate only as "instead of" and "rather than", "mistake" only
+# as "the mistake is / to / of ..." (the perceptron "keeps making mistakes" is a fact).
+NEGATING_ONLY_BEFORE = {"instead": {"of"}, "rather": {"than"}, "mistake": {"is", "to", "of"}}
 # "not only", "no matter" and friends do not negate what follows.
 NOT_NEGATING_NEXT = {"not": {"only", "just", "merely"}, "no": {"matter", "doubt"}}
 # Words that end a negation's reach: punctuation is handled separately.
@@ -46,15 +49,17 @@ CLAUSE_WORDS = frozenset({
 STOPWORDS = frozenset("""
 a an the is are was were be been being am of by to in on at for with as it its this that these those
 can could will would should may might must do does did doing done has have had having there their
-they them we you i he she his her our your my me us just also very really quite which who whom whose
+they them we you i she his her our your my me us just also very really quite which who whom whose
 what from into onto about than then so such some if when while because since thus hence therefore
 and or but however although though whereas yet where how why whether each every get gets got getting
-make makes made let lets same way ways like via per often usually basically actually simply any
+make makes made let lets way ways like via per often usually basically actually simply any
 """.split())
 COMPOUND_PREFIXES = frozenset({"non", "multi", "mini", "sub", "hyper", "semi", "over", "under", "pre", "co", "un"})
 _PREFIX_HYPHEN = re.compile(r"\b(" + "|".join(sorted(COMPOUND_PREFIXES)) + r")-(?=[a-z])")
 CONTRACTIONS = (
     (re.compile(r"\bcan['’]?t\b"), "can not"),
+    # typed without the apostrophe: "doesnt", "isnt", "wont" (won't), "dont"
+    (re.compile(r"\b(does|do|did|is|are|was|were|has|have|had|could|would|should|must|need)nt\b"), r"\1 not"),
     (re.compile(r"\bwon['’]?t\b"), "will not"),
     (re.compile(r"\bcannot\b"), "can not"),
     (re.compile(r"n['’]t\b"), " not"),
@@ -121,7 +126,9 @@ def _raw_pieces(text: str) -> list[str]:
 def _join_compounds(pieces: list[str]) -> list[str]:
     out: list[str] = []
     for piece in pieces:
-        if out and out[-1] in COMPOUND_PREFIXES and piece[:1].isalpha() and len(piece) > 2:
+        # "over fitting" is one word, "over the threshold" is not
+        if (out and out[-1] in COMPOUND_PREFIXES and piece[:1].isalpha() and len(piece) > 2
+                and piece not in STOPWORDS and piece not in NEGATORS):
             out[-1] = out[-1] + piece
         else:
             out.append(piece)
