@@ -16,12 +16,14 @@ from quizzer.cli import cli
 from quizzer.config import resource_path
 from quizzer.scoring.evaluate import WRONG_KINDS
 
-# measured on the frozen test half (200 answers) when these floors were set
-TEST_EXACT_FLOOR = 0.45
-TEST_QWK_FLOOR = 0.65
-WRONG_KIND_OVER_CREDIT_CEILING = 0.7  # marks, mean per kind of wrong answer
-SAMPLES_EXACT_FLOOR = 0.75
-SAMPLES_QWK_FLOOR = 0.90
+# a little under what was measured when they were set (2026-12-01): on the frozen
+# test half, exact 56.0%, QWK 0.759, the most over-credited wrong kind swapped at
+# +0.55 marks; on the bank samples, exact 84.9%, QWK 0.967
+TEST_EXACT_FLOOR = 0.53
+TEST_QWK_FLOOR = 0.73
+WRONG_KIND_OVER_CREDIT_CEILING = 0.6  # marks, mean per kind of wrong answer
+SAMPLES_EXACT_FLOOR = 0.82
+SAMPLES_QWK_FLOOR = 0.95
 
 
 @pytest.fixture(scope="module")

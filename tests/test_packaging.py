@@ -21,7 +21,7 @@ PROBE = (
     "import quizzer, quizzer.config as c; from quizzer.bank import load_bank; "
     "b = load_bank(c.resource_path('questions')); "
     "print(quizzer.__file__); print(c.resource_path('questions')); "
-    "print(c.resource_path('templates')); print(len(b))"
+    "print(c.resource_path('templates')); print(len(b)); print(c.resource_path('heldout'))"
 )
 
 
@@ -47,13 +47,16 @@ def test_wheel_carries_bank_and_templates(tmp_path):
     assert "quizzer/_data/questions/topics.yaml" in names
     assert "quizzer/_data/templates/base.html" in names
     assert "quizzer/cli/help.txt" in names
+    assert "quizzer/_data/heldout/saq/test.yaml" in names  # so grade --evaluate works when installed
+    assert "quizzer/_data/heldout/reference/bank/r1.yaml" in names
     target = tmp_path / "site"
     pip("install", "--no-deps", "--target", str(target), str(wheel))
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     deps = sysconfig.get_paths()["purelib"]  # PyYAML and friends, already installed
-    module_file, questions, templates, count, _ = probe(sys.executable, elsewhere, f"{target}:{deps}")
+    module_file, questions, templates, count, heldout, _ = probe(sys.executable, elsewhere, f"{target}:{deps}")
     assert module_file.startswith(str(target))
+    assert heldout == str(target / "quizzer" / "_data" / "heldout")
     assert questions == str(target / "quizzer" / "_data" / "questions")
     assert templates == str(target / "quizzer" / "_data" / "templates")
     assert int(count) == 20
@@ -71,8 +74,9 @@ def test_editable_install_uses_the_checkout(tmp_path):
     pip("install", "--no-deps", "--no-build-isolation", "-e", str(REPO), python=python)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    module_file, questions, templates, count, _ = probe(python, elsewhere)
+    module_file, questions, templates, count, heldout, _ = probe(python, elsewhere)
     assert module_file == str(REPO / "quizzer" / "__init__.py")
+    assert heldout == str(REPO / "tests" / "data" / "heldout")
     assert questions == str(REPO / "questions")
     assert templates == str(REPO / "templates")
     assert int(count) == 20

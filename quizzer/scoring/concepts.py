@@ -60,7 +60,9 @@ def compile_phrase(text: str, lexicon: Lexicon) -> Phrase | None:
         plain = plain.replace(mark, " ")
     tokens = tokenize(plain)
     keys = _content(tokens, lexicon)
-    unique = tuple(dict.fromkeys(k for k in keys if k))
+    # an ordered phrase keeps a repeated word ("large gradient ... large step" needs
+    # two "large"); otherwise each word need only be found once
+    unique = tuple(k for k in keys if k) if ordered else tuple(dict.fromkeys(k for k in keys if k))
     if not unique:
         return None
     negated = any(t.negated for t, k in zip(tokens, keys) if k) or all(
