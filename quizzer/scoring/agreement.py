@@ -22,7 +22,8 @@ from pathlib import Path
 from ..bank import Bank, load_bank
 from ..bank.graded import HALVES, GradedSet, read_graded_set
 from ..errors import QuizzerError
-from .evaluate import Evaluation, Item, ReferenceComparison, compare_reference, evaluate, evaluate_items
+from .evaluate import (Evaluation, Item, ReferenceComparison, compare_reference, evaluate, evaluate_items,
+                       grade_items)
 from .scorer import Scorer
 
 __all__ = ["SetReport", "AgreementReport", "measure", "default_sets"]
@@ -84,7 +85,7 @@ def _measure_set(graded: GradedSet, bank: Bank, scorer: Scorer, worst: int) -> S
         bank = load_bank(graded.bank_path)
         scorer = Scorer(bank)
     halves, skipped = {}, 0
-    items_by_half = {}
+    items_by_half, graded_by_half = {}, {}
     for half in HALVES:
         items = []
         for answer in graded.halves[half]:
@@ -94,11 +95,12 @@ def _measure_set(graded: GradedSet, bank: Bank, scorer: Scorer, worst: int) -> S
                 continue
             items.append(Item(question, answer.text, answer.score, answer.kind, answer.id))
         items_by_half[half] = items
-        halves[half] = evaluate_items(scorer, items, worst)
+        graded_by_half[half] = grade_items(scorer, items)  # graded once, for both measures
+        halves[half] = evaluate_items(scorer, items, worst, graded_by_half[half])
     if not any(items_by_half.values()):
         raise QuizzerError(f"No answer in {graded.path} is to a question of the bank at {bank.path}.",
                            "give --bank the bank these answers were written for.")
     reference = {}
     if all(i.question.reference_only for items in items_by_half.values() for i in items):
-        reference = compare_reference(scorer, items_by_half["calibration"], items_by_half["test"])
+        reference = compare_reference(scorer, items_by_half["calibration"], items_by_half["test"], graded_by_half)
     return SetReport(graded.name, graded.path, halves, reference, skipped)

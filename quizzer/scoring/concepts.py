@@ -3,7 +3,8 @@
 A phrase is compiled once to its content keys (stems of its meaningful words) and
 its polarity. It is found in an answer when all its keys stand within a short
 window of one sentence, in any order (in the written order for a phrase with
-"..."), on one side of any contrast ("whereas", "but", "unlike"), and the answer's words there are negated
+"..."), on one side of any contrast ("whereas", "but", "unlike"), and the
+answer's words there are negated
 exactly when the phrase's are: "not linearly separable" is found in "XOR isn't
 linearly separable" and not in "XOR is linearly separable".
 """

@@ -22,11 +22,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..bank import Question
+from .result import GradeResult
 from .scorer import Scorer
 from .text import STOPWORDS
 
-__all__ = ["Disagreement", "Evaluation", "Item", "evaluate", "evaluate_items", "quadratic_weighted_kappa",
-           "ReferenceComparison", "compare_reference", "word_overlap", "WRONG_KINDS"]
+__all__ = ["Disagreement", "Evaluation", "Item", "evaluate", "evaluate_items", "grade_items",
+           "quadratic_weighted_kappa", "ReferenceComparison", "compare_reference", "word_overlap", "WRONG_KINDS"]
 
 # kinds of answer that are wrong however they are worded: none may be over-credited
 WRONG_KINDS = ("reversed", "swapped", "misconception", "keyword-list", "off-topic", "negated", "keyword-stuffed")
@@ -113,10 +114,16 @@ def evaluate(scorer: Scorer, questions: Sequence[Question], worst: int = 10) -> 
     return evaluate_items(scorer, items, worst)
 
 
-def evaluate_items(scorer: Scorer, items: Sequence[Item], worst: int = 10) -> Evaluation:
+def grade_items(scorer: Scorer, items: Sequence[Item]) -> list[GradeResult]:
+    return scorer.grade_many([(i.question, i.text) for i in items])
+
+
+def evaluate_items(scorer: Scorer, items: Sequence[Item], worst: int = 10,
+                   results: Sequence[GradeResult] | None = None) -> Evaluation:
+    """Agreement on ``items``; ``results``, when given, are their grades already made."""
     if not items:
         return Evaluation(0, 0.0, 0.0, 0.0, 0.0)
-    results = scorer.grade_many([(i.question, i.text) for i in items])
+    results = grade_items(scorer, items) if results is None else results
     expected = [i.score for i in items]
     got = [r.score for r in results]
     kinds: dict[str, list[tuple[float, float]]] = {}
@@ -164,11 +171,11 @@ def word_overlap(question: Question, answer: str) -> float:
     """The baseline: the share of a model answer's content words (lower-cased, not
     stemmed, filler words left out) that the answer contains; the best over the
     question's model answers."""
-    words = _content_words(answer)
+    present = set(_WORD.findall(answer.lower()))
     shares = []
     for reference in question.model_answers:
         wanted = _content_words(reference) or set(_WORD.findall(reference.lower()))
-        shares.append(len(wanted & (words | set(_WORD.findall(answer.lower())))) / len(wanted) if wanted else 0.0)
+        shares.append(len(wanted & present) / len(wanted) if wanted else 0.0)
     return max(shares, default=0.0)
 
 
@@ -206,32 +213,31 @@ def _best_line(values: Sequence[float], truth: Sequence[bool]) -> float:
     return max(candidates, key=lambda t: (_macro_f1(truth, [v >= t for v in values]), -t), default=0.5)
 
 
-def _reference_values(scorer: Scorer, items: Sequence[Item]):
-    results = scorer.grade_many([(i.question, i.text) for i in items])
-    passed = [i.score >= i.question.marks / 2 for i in items]
-    return results, passed, [word_overlap(i.question, i.text) for i in items]
-
-
-def compare_reference(scorer: Scorer, calibration: Sequence[Item], test: Sequence[Item]) -> dict[str, ReferenceComparison]:
+def compare_reference(scorer: Scorer, calibration: Sequence[Item], test: Sequence[Item],
+                      graded: dict[str, Sequence[GradeResult]] | None = None) -> dict[str, ReferenceComparison]:
     """Pearson and macro-F1 on each half, the pass lines for the continuous measures
-    chosen on the calibration half and applied unchanged to the test half."""
-    cal_results, cal_pass, cal_overlap = _reference_values(scorer, calibration)
-    lines = {"similarity": _best_line([r.similarity for r in cal_results], cal_pass),
-             "baseline": _best_line(cal_overlap, cal_pass)}
+    chosen on the calibration half and applied unchanged to the test half.
+    ``graded``, when given, holds each half's grades already made."""
+    halves = {"calibration": calibration, "test": test}
+    graded = graded or {name: grade_items(scorer, items) for name, items in halves.items()}
+    passed = {name: [i.score >= i.question.marks / 2 for i in items] for name, items in halves.items()}
+    overlaps = {name: [word_overlap(i.question, i.text) for i in items] for name, items in halves.items()}
+    lines = {"similarity": _best_line([r.similarity for r in graded["calibration"]], passed["calibration"]),
+             "baseline": _best_line(overlaps["calibration"], passed["calibration"])}
     out = {}
-    for name, items in (("calibration", calibration), ("test", test)):
+    for name, items in halves.items():
         if not items:
             continue
-        results, passed, overlap = _reference_values(scorer, items)
+        results, overlap = graded[name], overlaps[name]
         expected = [i.score for i in items]
         out[name] = ReferenceComparison(
             count=len(items),
             pearson_score=_pearson(expected, [r.score for r in results]),
             pearson_similarity=_pearson(expected, [r.similarity for r in results]),
             pearson_baseline=_pearson(expected, overlap),
-            f1_score=_macro_f1(passed, [r.score >= r.max / 2 for r in results]),
-            f1_similarity=_macro_f1(passed, [r.similarity >= lines["similarity"] for r in results]),
-            f1_baseline=_macro_f1(passed, [o >= lines["baseline"] for o in overlap]),
+            f1_score=_macro_f1(passed[name], [r.score >= r.max / 2 for r in results]),
+            f1_similarity=_macro_f1(passed[name], [r.similarity >= lines["similarity"] for r in results]),
+            f1_baseline=_macro_f1(passed[name], [o >= lines["baseline"] for o in overlap]),
             lines=lines,
         )
     return out

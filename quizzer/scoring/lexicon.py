@@ -5,9 +5,8 @@ Stemming (Snowball, the Porter family's successor) makes ``separable``,
 own vocabulary, the words its prompts, answers, rubrics and explanations use:
 a word the bank knows is never "corrected", and an unknown word of five or more
 letters becomes the bank word within one edit (two for words of ten letters or
-more) when exactly
-one such word, beginning with the same letter, is nearest, so ``seperable`` and
-``perceptorn`` are read right
+more) when exactly one such word, beginning with the same letter, is nearest, so
+``seperable`` and ``perceptorn`` are read right
 while ``height`` is not mistaken for ``weight`` unless the bank lacks ``height``.
 """
 

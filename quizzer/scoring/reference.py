@@ -39,7 +39,8 @@ from .lexicon import Lexicon
 from .result import CriterionResult
 from .roles import RoleSet, attribute
 
-__all__ = ["KeyIdea", "Part", "key_ideas", "score_idea", "contrasted_roles", "SIM_FULL", "PROMPT_WEIGHT"]
+__all__ = ["KeyIdea", "Part", "key_ideas", "answer_clauses", "score_idea", "contrasted_roles", "SIM_FULL",
+           "PROMPT_WEIGHT"]
 
 SIM_FULL = 0.55
 FULL, HALF = 0.6, 0.3
@@ -126,12 +127,15 @@ def _parts(reading: Reading, prompt_keys: set[str], roles: RoleSet) -> tuple[Par
     # a clause of one or two words ("in general") is not an idea on its own: join it to the next
     merged: list[Part] = []
     for part in parts:
-        small = sum(w for _, w in part.keys.values()) < 2
-        if merged and (small or sum(w for _, w in merged[-1].keys.values()) < 2) and merged[-1].role in (part.role, None):
+        if merged and min(_weight(part), _weight(merged[-1])) < 2 and merged[-1].role in (part.role, None):
             merged[-1] = Part({**merged[-1].keys, **part.keys}, part.role or merged[-1].role)
         else:
             merged.append(part)
     return tuple(p for p in merged if p.keys)
+
+
+def _weight(part: Part) -> float:
+    return sum(weight for _, weight in part.keys.values())
 
 
 def key_ideas(model_answer: str, marks: float, prompt_keys: set[str], lexicon: Lexicon,
@@ -148,9 +152,13 @@ def key_ideas(model_answer: str, marks: float, prompt_keys: set[str], lexicon: L
     return ideas
 
 
-def _clauses(reading: Reading, roles: RoleSet) -> list[tuple[str | None, dict[str, set[bool]]]]:
+Clauses = list[tuple[str | None, dict[str, set[bool]]]]
+
+
+def answer_clauses(reading: Reading, roles: RoleSet) -> Clauses:
     """Per clause of the answer: the role it is said of, and its words with their polarity
-    (filler words too, for a model answer made only of them)."""
+    (filler words too, for a model answer made only of them). Read once per answer
+    and shared by every idea of every model answer."""
     mentions = roles.mentions(reading) if roles else []
     clauses: dict[int, tuple[str | None, dict[str, set[bool]]]] = {}
     for position, (token, key) in enumerate(zip(reading.tokens, reading.keys)):
@@ -164,7 +172,7 @@ def _clauses(reading: Reading, roles: RoleSet) -> list[tuple[str | None, dict[st
 
 def _part_cover(part: Part, clauses) -> tuple[float, float, list[str]]:
     """(share shown by the right clauses, share shown against it, the words shown)."""
-    total = sum(w for _, w in part.keys.values()) or 1.0
+    total = _weight(part) or 1.0
     best, against, shown = 0.0, 0.0, []
     for role, words in clauses:
         wrong_role = part.role is not None and role is not None and role != part.role
@@ -192,8 +200,8 @@ def _flat_cover(idea: KeyIdea, clauses) -> float:
     return sum(weights.values()) / total if total else 0.0
 
 
-def score_idea(reading: Reading, idea: KeyIdea, similarity: float, roles: RoleSet | None = None) -> CriterionResult:
-    clauses = _clauses(reading, roles or RoleSet([]))
+def score_idea(reading: Reading, idea: KeyIdea, similarity: float, clauses: Clauses) -> CriterionResult:
+    """``clauses``: the answer's ``answer_clauses``."""
     covers = [_part_cover(part, clauses) for part in idea.parts]
     # the parts shown clause by clause, or the idea's words shown anywhere in the answer
     # (by clauses not said of the other thing), whichever is more

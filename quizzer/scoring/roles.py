@@ -14,9 +14,10 @@ of them, the way a reader resolves the subject of a sentence:
    sentence, then the last role named in an earlier sentence ("L1 uses |w|. Its
    gradient is constant.");
 3. a role is named by its words in order and together ("training loss", not
-   "training stopped because the loss"); a mention introduced by a contrast word ("unlike L2", "than L2", "rather than
-   L2", "compared with L2", "versus L2") is what the statement is *not* about,
-   so it is passed over in the phrase's own clause and the clauses before it.
+   "training stopped because the loss"); a mention introduced by a contrast
+   word ("unlike L2", "than L2", "rather than L2", "compared with L2", "versus
+   L2") is what the statement is *not* about, so it is passed over in the
+   phrase's own clause and the clauses before it.
 
 A phrase with no role named anywhere before it is unattributed, and counts as
 evidence for whichever role its idea is about.

@@ -10,8 +10,10 @@ The rule, in the order it is applied:
    ignored.
 2. *Swap, misconception or contradiction.* The criterion earns 0, and the feedback
    says why, when the answer says one of its ideas of the wrong role ("L2 drives
-   weights to exactly zero"), even beside a correct statement of it, states one of its misconceptions, or states a piece
-   of evidence and, in another sentence, its negation. Ruling out the opposite of
+   weights to exactly zero"), even beside a correct statement of it unless the
+   role was only guessed from an earlier clause; states one of its
+   misconceptions; or states a piece of evidence and, in another sentence, its
+   negation. Ruling out the opposite of
    a fact is not a contradiction: when the negated words are themselves evidence
    for one of the question's ideas ("the boundary is a straight line ... no
    straight line separates XOR"), the answer is consistent.
@@ -88,10 +90,7 @@ def find_evidence(reading: Reading, compiled: CompiledCriterion, mentions: Seque
 def _first_attributed(reading: Reading, wordings: Sequence[Phrase], role: str | None,
                       mentions: Sequence[Mention]) -> tuple[Match | None, Swap | None]:
     swap = None
-    positions = reading.positions
     for phrase in wordings:
-        if not all(key in positions for key in phrase.keys):  # most wordings fail here, cheaply
-            continue
         for match in reading.find_all(phrase):
             said_of, certain = attribute_with_strength(match, mentions, reading) if role and mentions else (None, False)
             if said_of is None or said_of == role:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from ..bank import Bank, Question
 from .concepts import Phrase, Reading, compile_phrase
@@ -16,7 +17,7 @@ from .confidence import assess
 from .feedback import compose_feedback
 from .guards import GuardVerdict, check_length, floor_half, is_keyword_list, restates_prompt
 from .lexicon import Lexicon
-from .reference import KeyIdea, contrasted_roles, key_ideas, score_idea
+from .reference import KeyIdea, answer_clauses, contrasted_roles, key_ideas, score_idea
 from .result import CriterionResult, GradeResult
 from .roles import RoleSet
 from .rubric import CompiledCriterion, find_evidence, neighbours, score_criterion
@@ -105,7 +106,8 @@ class Scorer:
                           for text in question.model_answers)
         references = [" ".join([c.description, *(w for alts in c.concepts for w in alts)]) for c in question.rubric]
         references = references or [idea.filtered for group in ideas for idea in group]
-        known = self.similarity.index(self.similarity.vectors([*question.model_answers, *(s.text for s in question.samples)]))
+        known = self.similarity.index(
+            self.similarity.vectors([*question.model_answers, *(s.text for s in question.samples)]))
         model_words = max(len(text.split()) for text in question.model_answers)
         return _Compiled(question, prompt_keys, criteria, ideas, self.similarity.vectors(references),
                          roles, known, model_words)
@@ -140,7 +142,8 @@ class Scorer:
                 compiled = self.compiled(items[indexes[0]][0])
                 rows = [vectors[i] for i in indexes]
                 if compiled.ideas:  # against a model answer, the prompt's own words say nothing
-                    filtered = self.similarity.vectors([self._without(answers[i], compiled.prompt_keys) for i in indexes])
+                    filtered = self.similarity.vectors(
+                        [self._without(answers[i], compiled.prompt_keys) for i in indexes])
                     sims.update(zip(indexes, self.similarity.cosine(filtered, compiled.references)))
                 else:
                     sims.update(zip(indexes, self.similarity.cosine(rows, compiled.references)))
@@ -183,9 +186,11 @@ class Scorer:
     def _by_rubric(compiled: _Compiled, reading: Reading, sims) -> tuple[list[CriterionResult], set[int]]:
         mentions = compiled.roles.mentions(reading) if compiled.roles else []
         evidence = [find_evidence(reading, c, mentions) for c in compiled.criteria]
-        def consistent() -> set[int]:  # only needed when a contradiction is suspected
-            return {p for c in compiled.criteria for wordings in c.concepts for phrase in wordings
-                    for m in reading.find_all(phrase) for p in m.positions}
+
+        @cache
+        def consistent() -> frozenset[int]:  # only needed when a contradiction is suspected, then once
+            return frozenset(p for c in compiled.criteria for wordings in c.concepts for phrase in wordings
+                             for m in reading.find_all(phrase) for p in m.positions)
 
         results = [score_criterion(reading, c, e, float(sims[i]), consistent)
                    for i, (c, e) in enumerate(zip(compiled.criteria, evidence))]
@@ -195,10 +200,10 @@ class Scorer:
     def _by_model_answers(self, compiled: _Compiled, reading: Reading, sims) -> tuple[list[CriterionResult], set[int]]:
         """Grade against each model answer; the best fit counts (ties: the closer wording)."""
         best: tuple[tuple[float, float], list[CriterionResult]] | None = None
+        clauses = answer_clauses(reading, compiled.roles)
         offset = 0
         for group in compiled.ideas:
-            results = [score_idea(reading, idea, float(sims[offset + i]), compiled.roles)
-                       for i, idea in enumerate(group)]
+            results = [score_idea(reading, idea, float(sims[offset + i]), clauses) for i, idea in enumerate(group)]
             offset += len(group)
             rank = (floor_half(sum(r.awarded for r in results)), sum(r.strength * r.max for r in results))
             if best is None or rank > best[0]:
@@ -211,9 +216,8 @@ class Scorer:
     @staticmethod
     def _guards(answer: str, reading: Reading, compiled: _Compiled, useful: int) -> list[GuardVerdict]:
         marks = compiled.question.marks
-        if not reading.content_keys and not compiled.ideas:
-            return [GuardVerdict("empty", 0.0, "There is no answer to mark.")]
-        if not reading.tokens:
+        # against a model answer of filler words ("they are the same") filler words count
+        if not reading.tokens or (not reading.content_keys and not compiled.ideas):
             return [GuardVerdict("empty", 0.0, "There is no answer to mark.")]
         verdicts = []
         # an answer in which some rubric idea was found has added to the question; a

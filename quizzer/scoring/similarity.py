@@ -38,8 +38,8 @@ def char_wb_ngrams(text: str, low: int = 3, high: int = 5) -> list[str]:
 
 
 @lru_cache(maxsize=65_536)
-def _word_grams(word: str, low: int, high: int) -> tuple[str, ...]:
-    # words repeat across answers, so each is cut once: a third of grading time saved
+def _word_grams(word: str, low: int = 3, high: int = 5) -> tuple[str, ...]:
+    # words repeat across the bank's texts, so each is cut once while fitting
     padded = f" {word} "
     grams: list[str] = []
     for n in range(low, high + 1):
@@ -71,13 +71,12 @@ class TfidfView:
                       for i, n in counts.items()})
 
 
-class WordTfidfView(TfidfView):
-    """A view whose features come from each word alone (character n-grams): a word's
-    known features are looked up once and counted for every answer it appears in."""
+class CharTfidfView(TfidfView):
+    """The character n-gram view. Its features come from each word alone, so a
+    word's known features are looked up once and counted for every answer it is in."""
 
-    def __init__(self, per_word: Callable[[str], Sequence[str]], corpus: Iterable[str]) -> None:
-        super().__init__(lambda text: [g for w in text.lower().split() for g in per_word(w)], corpus)
-        self._per_word = per_word
+    def __init__(self, corpus: Iterable[str]) -> None:
+        super().__init__(char_wb_ngrams, corpus)
         self._known: dict[str, tuple[int, ...]] = {}
 
     def row(self, text: str) -> Row:
@@ -85,7 +84,7 @@ class WordTfidfView(TfidfView):
         for word in text.lower().split():
             known = self._known.get(word)
             if known is None:
-                known = tuple(i for i in map(self.index.get, self._per_word(word)) if i is not None)
+                known = tuple(i for i in map(self.index.get, _word_grams(word)) if i is not None)
                 if len(self._known) < 200_000:
                     self._known[word] = known
             counts.update(known)
@@ -104,7 +103,7 @@ class Similarity:
             return keys + [f"{a} {b}" for a, b in zip(keys, keys[1:])]
 
         self._words = TfidfView(word_features, corpus)
-        self._chars = WordTfidfView(lambda word: _word_grams(word, 3, 5), corpus)
+        self._chars = CharTfidfView(corpus)
         self._offset = len(self._words.idf)
 
     def vectors(self, texts: Sequence[str]) -> list[Row]:

@@ -58,7 +58,7 @@ COMPOUND_PREFIXES = frozenset({"non", "multi", "mini", "sub", "hyper", "semi", "
 _PREFIX_HYPHEN = re.compile(r"\b(" + "|".join(sorted(COMPOUND_PREFIXES)) + r")-(?=[a-z])")
 CONTRACTIONS = (
     (re.compile(r"\bcan['’]?t\b"), "can not"),
-    # typed without the apostrophe: "doesnt", "isnt", "wont" (won't), "dont"
+    # typed without the apostrophe: "doesnt", "isnt", "dont" ("wont" is a word of its own)
     (re.compile(r"\b(does|do|did|is|are|was|were|has|have|had|could|would|should|must|need)nt\b"), r"\1 not"),
     (re.compile(r"\bwon['’]?t\b"), "will not"),
     (re.compile(r"\bcannot\b"), "can not"),
@@ -138,8 +138,8 @@ def _join_compounds(pieces: list[str]) -> list[str]:
 def _continues_list(pieces: list[str], index: int) -> bool:
     """Whether the comma at ``index`` only separates items of a short list, so that a
     negation before it covers the items after it: "no saturation, vanishing or
-    exploding gradients". Each item is at most four words (the last three) with no clause word; the
-    list must end with an item joined by "or", "nor" or "and"."""
+    exploding gradients". Each item is at most four words (the last three) with no
+    clause word; the list must end with an item joined by "or", "nor" or "and"."""
     end = index + 1
     while end < len(pieces) and pieces[end] != "," and pieces[end] not in _SENTENCE_END:
         end += 1

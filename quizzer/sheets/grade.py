@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..bank import Bank
 from ..errors import QuizzerError
+from ..store import confidence_of
 from ..textfile import read_utf8
 from .build import SheetItem, StudentSheet
 from .manifest import LoadedExam
@@ -32,8 +33,7 @@ class ItemMark:
     max: float
     feedback: str
     criteria: tuple = ()
-    confidence: float | None = None  # of a free-text grade
-    review_reasons: tuple[str, ...] = ()
+    confidence: dict = field(default_factory=dict)  # the store's confidence_of a free-text grade
     missing: bool = False
 
 
@@ -102,7 +102,7 @@ def _mark(item: SheetItem, answer: str, bank: Bank, scorer) -> ItemMark:
         return ItemMark(item, answer, item.marks * float(check.score) / float(check.max), item.marks, check.feedback)
     result = scorer.grade(bank.get(item.question_id), answer)
     return ItemMark(item, answer, result.score, result.max, result.feedback,
-                    tuple(c.to_json() for c in result.criteria), result.confidence, result.review_reasons)
+                    tuple(c.to_json() for c in result.criteria), confidence_of(result))
 
 
 def grade_exam(loaded: LoadedExam, bank: Bank, scorer, answers: dict[tuple[str, int], str]) -> list[StudentResult]:

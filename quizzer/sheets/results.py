@@ -54,8 +54,6 @@ def store_results(store, exam: Exam, results: list[StudentResult], now: datetime
             store.record(info.id, NewResponse(
                 position=position, question_id=m.item.question_id, content_hash=hashes.get(m.item.question_id, ""),
                 answer=m.answer, score=m.score, max_score=m.max, criteria=list(m.criteria), feedback=m.feedback,
-                family=m.item.family, variant_seed=m.item.seed, skipped=m.missing,
-                confidence=m.confidence, review_reasons=list(m.review_reasons) if m.confidence is not None else None),
-                now)
+                family=m.item.family, variant_seed=m.item.seed, skipped=m.missing, **m.confidence), now)
         store.finish_session(info.id, now)
     return len(results)
