@@ -13,15 +13,13 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from .bank import Bank, Question
 from .errors import QuizzerError
-from .textfile import read_utf8
+from .textfile import read_utf8, write_csv
 
 __all__ = ["BatchRow", "BatchReport", "read_answers", "grade_batch", "REQUIRED_COLUMNS"]
 
@@ -119,14 +117,6 @@ def _output_row(row: BatchRow, result) -> dict[str, str]:
 
 
 def _write_atomically(out: Path, header: list[str], rows) -> None:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            writer = csv.DictWriter(stream, fieldnames=header, extrasaction="ignore")
-            writer.writeheader()
-            writer.writerows(rows)
-        os.replace(temp, out)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    """The whole output or none of it (``textfile.write_csv``), every cell defused:
+    answers and names are the students' own text, which a spreadsheet would run."""
+    write_csv(out, header, rows)

@@ -1,14 +1,36 @@
 """Text files in and out: read what a teacher made (with a message that says how to
-fix it if we cannot), and write files so that no reader ever sees half of one."""
+fix it if we cannot), and write the files users keep so that no reader ever sees
+half of one.
+
+One rule for every file a user keeps (sheets, keys, manifests, marks, result pages,
+reports, batch output, the bank's cache): write to a temporary file in the same
+folder, flush it to disk, then rename it over the old one. A reader sees the old
+file or the new one, never a mix; a killed run leaves only a temporary file, named
+``.NAME.PID.tmp``, which the next write into that folder removes once its process
+is gone. A full disk or a read-only folder is a ``QuizzerError`` that names the file
+and says the old one is unchanged, never a traceback.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import csv
+import errno
 import os
+import re
+import time
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import IO, Any
 
 from .errors import QuizzerError
 
-__all__ = ["read_utf8", "write_utf8"]
+__all__ = ["read_utf8", "write_utf8", "write_bytes", "write_csv", "open_atomic", "csv_cell",
+           "remove_stale_temporaries", "FORMULA_STARTS"]
+
+TEMPORARY = re.compile(r"^\..+\.(\d+)\.tmp$")
+STALE_AFTER = 24 * 3600  # a temporary file this old is stale even if its PID was reused
+_swept: set[Path] = set()  # folders already cleaned by this process
 
 
 def read_utf8(path: Path, what: str = "") -> str:
@@ -31,19 +53,134 @@ def read_utf8(path: Path, what: str = "") -> str:
         ) from None
 
 
-def write_utf8(path: Path, text: str) -> Path:
-    """Write ``text`` to ``path`` atomically: to a temporary file beside it, then
-    renamed into place, so an interrupted write leaves the old file (or none).
-    The folder is made if needed; ``OSError`` is the caller's to word."""
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # somebody else's process: leave its file alone
+        return True
+    return True
+
+
+def remove_stale_temporaries(folder: Path) -> list[Path]:
+    """Remove the temporary files a killed run left in ``folder``: those whose
+    process is gone, or that are a day old. Returns what was removed."""
+    removed = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    now = time.time()
+    for entry in entries:
+        match = TEMPORARY.match(entry.name)
+        if not match or not entry.is_file(follow_symlinks=False):
+            continue
+        pid = int(match.group(1))
+        try:
+            old = now - entry.stat(follow_symlinks=False).st_mtime > STALE_AFTER
+        except OSError:
+            continue
+        if pid == os.getpid() and not old:
+            continue
+        if old or not _alive(pid):
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+    return removed
+
+
+def _sweep_once(folder: Path) -> None:
+    key = folder.resolve()
+    if key not in _swept:
+        _swept.add(key)
+        remove_stale_temporaries(key)
+
+
+def _failure(path: Path, exc: OSError) -> QuizzerError:
+    """A write failure in words a teacher can act on."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return QuizzerError(f"The disk is full: could not write {path}.",
+                            "free some space and run again; the file there before, if any, is unchanged.")
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return QuizzerError(f"Cannot write {path}: {exc.strerror}.",
+                            "choose a folder you can write to; nothing there was changed.")
+    return QuizzerError(f"Cannot write {path}: {exc.strerror or exc}.",
+                        "check the folder and run again; the file there before, if any, is unchanged.")
+
+
+@contextlib.contextmanager
+def open_atomic(path: Path, *, binary: bool = False, newline: str | None = None) -> Iterator[IO[Any]]:
+    """A stream whose content replaces ``path`` only when the block ends without
+    an error; until then readers see the old file. The folder is made if needed."""
+    path = Path(path)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_text(text, encoding="utf-8")
+        _sweep_once(path.parent)
+        mode = "wb" if binary else "w"
+        encoding = None if binary else "utf-8"
+        with open(temporary, mode, encoding=encoding, newline=newline) as stream:
+            yield stream
+            stream.flush()
+            os.fsync(stream.fileno())
         os.replace(temporary, path)
-    except OSError:
-        try:
+        _sync_folder(path.parent)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
             temporary.unlink(missing_ok=True)
-        except OSError:
-            pass
+        raise _failure(path, exc) from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
         raise
-    return path
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable (a power cut after it keeps the new file)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def write_utf8(path: Path, text: str) -> Path:
+    """Write ``text`` to ``path`` atomically (see the module's rule)."""
+    with open_atomic(path) as stream:
+        stream.write(text)
+    return Path(path)
+
+
+def write_bytes(path: Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically (see the module's rule)."""
+    with open_atomic(path, binary=True) as stream:
+        stream.write(data)
+    return Path(path)
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+
+
+def csv_cell(value: Any) -> Any:
+    """A value for a CSV we write, defused: a spreadsheet runs text starting with
+    = + - @ (after any spaces; full-width forms too) or a tab, carriage return or
+    line feed as a formula, so such text gets a leading apostrophe (even "-1.5":
+    text is never trusted to be only a number). Numbers stay numbers."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    text = "" if value is None else str(value)
+    return "'" + text if text.lstrip(" ")[:1] in FORMULA_STARTS else text
+
+
+def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any] | dict[str, Any]]) -> Path:
+    """Write a CSV atomically, every cell defused; ``rows`` are sequences in
+    ``header`` order or dicts keyed by it (missing keys are empty)."""
+    with open_atomic(path, newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerow([csv_cell(h) for h in header])
+        for row in rows:
+            values = [row.get(h, "") for h in header] if isinstance(row, dict) else row
+            writer.writerow([csv_cell(v) for v in values])
+    return Path(path)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..errors import QuizzerError
 from ..render import render
-from ..textfile import write_utf8
+from ..textfile import csv_cell, write_utf8
 from .cohort import SORT_KEYS, ClassReport
 from .student import StudentReport
 
@@ -41,20 +41,6 @@ def write_student_page(report: StudentReport, path: Path, *, scope: str = "", ba
     html = render("report/student.html", report=report, course=COURSE, scope=scope, back=back,
                   back_label=back_label)
     return _write(Path(path), html)
-
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
-
-
-def csv_cell(value):
-    """A value for the CSV, defused: a spreadsheet would run text starting with
-    = + - @ (after any spaces; full-width forms too) or a tab or carriage return as
-    a formula, so such text gets a leading apostrophe. Numbers stay numbers; the
-    writer quotes every text cell, so no separator inside a name starts a cell."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return value
-    text = "" if value is None else str(value)
-    return "'" + text if text.lstrip(" ")[:1] in FORMULA_STARTS else text
 
 
 def _csv(report: ClassReport, linked: bool = True) -> str:

@@ -1,0 +1,21 @@
+"""The sizes Quizzer accepts, in one place, each checked before any work is done.
+
+They are far above anything a course needs and far below what would tie up a
+laptop: a bank question file is a few kilobytes, a long short answer a few
+hundred words. Anything beyond is refused with a message naming the file or row
+and the limit, never a slow run, a full memory or a traceback.
+"""
+
+from __future__ import annotations
+
+__all__ = ["MAX_BANK_FILE_BYTES", "MAX_BANK_BYTES", "MAX_BANK_FILES", "MAX_YAML_NODES", "MAX_CSV_CELL",
+           "MAX_CSV_BYTES", "MAX_ANSWER_CHARS", "MAX_SAMPLES"]
+
+MAX_BANK_FILE_BYTES = 1_000_000  # one question's YAML file (the course's largest is ~12 kB)
+MAX_BANK_BYTES = 20_000_000  # all files of a bank together
+MAX_BANK_FILES = 2_000  # question files in one bank
+MAX_YAML_NODES = 200_000  # scalars, lists and mappings in one file (aliases are refused outright)
+MAX_SAMPLES = 500  # graded sample answers on one question
+MAX_CSV_BYTES = 200_000_000  # an answers CSV or roster
+MAX_CSV_CELL = 100_000  # characters in one CSV cell
+MAX_ANSWER_CHARS = 5_000  # characters of a free-text answer that are read, graded and stored (~800 words)
