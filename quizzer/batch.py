@@ -11,15 +11,12 @@ temporary file and renamed, so an interrupted run never leaves half a file.
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from .bank import Bank, Question
-from .errors import QuizzerError
-from .textfile import read_utf8, write_csv
+from .textfile import read_csv, write_csv
 
 __all__ = ["BatchRow", "BatchReport", "read_answers", "grade_batch", "REQUIRED_COLUMNS"]
 
@@ -44,36 +41,22 @@ class BatchReport:
 
 def read_answers(path: Path, bank: Bank) -> tuple[list[str], list[BatchRow]]:
     """The columns and rows of ``path``; rows with a problem carry ``error``."""
-    text = read_utf8(path)
-    if not text.strip():
-        raise QuizzerError(f"{path} is empty.", "it needs a header line 'question_id,answer' and one row per answer.")
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    columns = [c.strip() for c in (reader.fieldnames or [])]
-    reader.fieldnames = columns
-    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
-    if missing:
-        raise QuizzerError(
-            f"{path} has no column {', '.join(repr(c) for c in missing)} (found: {', '.join(columns) or 'none'}).",
-            "the first line must name the columns, including question_id and answer.",
-        )
-    return columns, list(_rows(reader, bank))
+    table = read_csv(path, required=REQUIRED_COLUMNS)
+    return table.columns, [_row(line, values, extra, bank) for line, values, extra in table.rows]
 
 
-def _rows(reader: csv.DictReader, bank: Bank) -> Iterator[BatchRow]:
-    for values in reader:
-        line = reader.line_num
-        extra = values.pop(None, None)
-        row = BatchRow(line, {k: (v or "") for k, v in values.items()})
-        qid = row.values.get("question_id", "").strip()
-        if extra:
-            row.error = f"row {line} has {len(extra)} more field(s) than the header; quote answers that contain commas"
-        elif not qid:
-            row.error = f"row {line} has no question_id"
-        elif bank.get(qid) is None:
-            row.error = f"row {line}: unknown question '{qid}'"
-        else:  # an empty answer is graded too: it earns 0 with "There is no answer to mark."
-            row.question = bank.get(qid)
-        yield row
+def _row(line: int, values: dict[str, str], extra: list[str], bank: Bank) -> BatchRow:
+    row = BatchRow(line, values)
+    qid = values.get("question_id", "").strip()
+    if extra:
+        row.error = f"row {line} has {len(extra)} more field(s) than the header; quote answers that contain commas"
+    elif not qid:
+        row.error = f"row {line} has no question_id"
+    elif bank.get(qid) is None:
+        row.error = f"row {line}: unknown question '{qid}'"
+    else:  # an empty answer is graded too: it earns 0 with "There is no answer to mark."
+        row.question = bank.get(qid)
+    return row
 
 
 def _criterion_columns(rows: list[BatchRow]) -> list[str]:

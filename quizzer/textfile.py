@@ -16,16 +16,19 @@ from __future__ import annotations
 import contextlib
 import csv
 import errno
+import io
 import os
 import re
 import time
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 from .errors import QuizzerError
+from .limits import MAX_CSV_BYTES, MAX_CSV_CELL
 
-__all__ = ["read_utf8", "write_utf8", "write_bytes", "write_csv", "open_atomic", "csv_cell",
+__all__ = ["read_utf8", "read_csv", "CsvTable", "write_utf8", "write_bytes", "write_csv", "open_atomic", "csv_cell",
            "remove_stale_temporaries", "FORMULA_STARTS"]
 
 TEMPORARY = re.compile(r"^\..+\.(\d+)\.tmp$")
@@ -51,6 +54,61 @@ def read_utf8(path: Path, what: str = "") -> str:
             f"{name} is not UTF-8 text (an undecodable byte on line {line}).",
             "save the file as 'CSV UTF-8' (in a spreadsheet: Save As, CSV UTF-8) and run again.",
         ) from None
+
+
+@dataclass(frozen=True)
+class CsvTable:
+    """A CSV read whole: stripped column names and ``(line, row)`` pairs, where
+    ``row`` maps each column to its text (missing cells are "") and ``extra``
+    holds fields beyond the header (an answer with unquoted commas)."""
+
+    columns: list[str]
+    rows: list[tuple[int, dict[str, str], list[str]]]
+
+
+def read_csv(path: Path, what: str = "", required: Sequence[str] = ()) -> CsvTable:
+    """Read a CSV a teacher made, within ``limits``; any problem with the file as
+    a whole (too big, not UTF-8, a cell too long, a missing column) is a
+    ``QuizzerError`` naming the file, the line and what to do."""
+    name = f"{what} {path}".strip()
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise QuizzerError(f"Cannot read {name}: {exc.strerror}.") from None
+    if size > MAX_CSV_BYTES:
+        raise QuizzerError(f"{name} is {size / 1e6:.0f} MB; at most {MAX_CSV_BYTES / 1e6:.0f} MB is read.",
+                           "split it into smaller files and run each.")
+    text = read_utf8(path, what)
+    if not text.strip():
+        hint = f"it needs a header line '{','.join(required)}' and one row per line." if required else None
+        raise QuizzerError(f"{name} is empty.", hint)
+    old = csv.field_size_limit(MAX_CSV_CELL)
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""))
+        try:
+            header = next(reader, None)
+            columns = [c.strip() for c in header or []]
+            missing = [c for c in required if c not in columns]
+            if missing:
+                raise QuizzerError(
+                    f"{name} has no column {', '.join(repr(c) for c in missing)} "
+                    f"(found: {', '.join(columns) or 'none'}).",
+                    f"the first line must name the columns: {','.join(required)}.")
+            rows = []
+            for fields in reader:
+                if not any(f.strip() for f in fields):
+                    continue  # a blank line, as spreadsheets leave at the end
+                row = {c: (fields[i] if i < len(fields) else "") for i, c in enumerate(columns)}
+                rows.append((reader.line_num, row, fields[len(columns):]))
+        except csv.Error as exc:
+            line = reader.line_num
+            detail = (f"a cell is longer than {MAX_CSV_CELL:,} characters" if "field larger" in str(exc)
+                      else str(exc))
+            raise QuizzerError(f"{name}, line {line}: {detail}.",
+                               "fix that line (a long answer may have lost its closing quote) and run again.") from None
+    finally:
+        csv.field_size_limit(old)
+    return CsvTable(columns, rows)
 
 
 def _alive(pid: int) -> bool:

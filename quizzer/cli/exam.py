@@ -70,7 +70,8 @@ def grade_exam_command(app: AppContext, manifest: Path, answers: Path, out: Path
     from ..quiz import utcnow
     from ..sheets.grade import grade_exam, read_exam_answers
     from ..sheets.manifest import read_manifest
-    from ..sheets.results import store_results, write_results
+    from ..sheets.record import store_results
+    from ..sheets.results import write_results
 
     bank = app.bank()
     loaded = read_manifest(manifest, bank)

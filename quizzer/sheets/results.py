@@ -1,10 +1,9 @@
-"""What grading an exam produces: a marks CSV, a result page per student, and
-an exam session per student in the progress store (so reports include it)."""
+"""What grading an exam writes to the exam's folder: a marks CSV and a result
+page per student (``record`` puts the same results in the progress store)."""
 
 from __future__ import annotations
 
 import csv
-from datetime import datetime
 from pathlib import Path
 
 from markupsafe import Markup
@@ -14,7 +13,7 @@ from .build import Exam
 from .grade import StudentResult
 from .write import PAPERS, safe_filename
 
-__all__ = ["write_results", "store_results"]
+__all__ = ["write_results"]
 
 
 def write_results(results: list[StudentResult], exam: Exam, folder: Path, paper: str = "a4") -> Path:
@@ -36,24 +35,3 @@ def write_results(results: list[StudentResult], exam: Exam, folder: Path, paper:
                       body=Markup(body), paper=PAPERS[paper])
         (folder / "results" / f"{safe_filename(r.sheet.student.student_id)}.html").write_text(page, encoding="utf-8")
     return marks_csv
-
-
-def store_results(store, exam: Exam, results: list[StudentResult], now: datetime) -> int:
-    """Record each student's exam as a finished session; grading again replaces it."""
-    from ..store import NewResponse
-
-    hashes = {q.id: q.content_hash for q in exam.questions}
-    for r in results:
-        user = r.sheet.student.student_id
-        store.delete_sessions(user, "exam", exam.exam_id)
-        info = store.start_session(user, kind="exam", mode="paper", seed=exam.spec.seed, title=exam.exam_id,
-                                   plan=[i.to_json() for i in r.sheet.items],
-                                   settings={"exam_title": exam.spec.title, "name": r.sheet.student.name},
-                                   now=now)
-        for position, m in enumerate(r.marks):
-            store.record(info.id, NewResponse(
-                position=position, question_id=m.item.question_id, content_hash=hashes.get(m.item.question_id, ""),
-                answer=m.answer, score=m.score, max_score=m.max, criteria=list(m.criteria), feedback=m.feedback,
-                family=m.item.family, variant_seed=m.item.seed, skipped=m.missing, **m.confidence), now)
-        store.finish_session(info.id, now)
-    return len(results)
