@@ -7,8 +7,11 @@ from pathlib import Path
 
 import click
 
+from ..limits import MAX_ANSWER_CHARS
 from .context import AppContext, pass_app
 from .output import echo_json
+
+MAX_INPUT_BYTES = 4 * MAX_ANSWER_CHARS + 4  # what the longest graded answer can take in UTF-8
 
 
 @click.command()
@@ -58,12 +61,30 @@ def _answer(text: str | None, file: Path | None) -> str:
         return text
     if file is not None:
         try:
-            return file.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError:
-            raise click.ClickException(f"{file} is not UTF-8 text; save it as UTF-8 and try again.") from None
+            with file.open("rb") as stream:
+                return _decoded(stream.read(MAX_INPUT_BYTES + 1), str(file))
+        except OSError as exc:
+            raise click.ClickException(f"Cannot read {file}: {exc.strerror}.") from None
     if sys.stdin.isatty():
         click.echo("Type the answer; end with Ctrl-D on an empty line.", err=True)
-    return sys.stdin.read()
+    return _decoded(sys.stdin.buffer.read(MAX_INPUT_BYTES + 1), "standard input")
+
+
+def _decoded(raw: bytes, name: str) -> str:
+    """The answer's text. Bytes are read, not text, so that a binary file or a
+    terminal in another encoding gets a message rather than a traceback, and so
+    that a stream without end (``< /dev/zero``) is cut off rather than read forever."""
+    if len(raw) > MAX_INPUT_BYTES:
+        raise click.ClickException(
+            f"The answer in {name} is longer than {MAX_INPUT_BYTES // 1000} kB; at most "
+            f"{MAX_ANSWER_CHARS:,} characters of an answer are graded.")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise click.ClickException(
+            f"The answer in {name} is not UTF-8 text (an undecodable byte on line {line}); "
+            "save it as UTF-8 and try again.") from None
 
 
 def _single(app: AppContext, question_id: str, answer: str, as_json: bool) -> None:
