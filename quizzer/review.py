@@ -10,16 +10,19 @@ Everything here is pure: the time is passed in and nothing is stored.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any, NamedTuple
 
 from .store.records import ReviewCard
 
-__all__ = ["rating_for", "review", "retrievability", "recall", "RATING_NAMES"]
+__all__ = ["rating_for", "review", "retrievability", "recall", "shown_recall", "in_learning_steps", "RATING_NAMES",
+           "TARGET_RECALL"]
 
 AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
 RATING_NAMES = {AGAIN: "again", HARD: "hard", GOOD: "good", EASY: "easy"}
+TARGET_RECALL = 0.9  # FSRS's desired retention: a reviewed card comes due when recall falls to about this
+SHORTEST_INTERVAL = timedelta(days=1)  # FSRS's review intervals are whole days; its learning steps, minutes
 
 
 def rating_for(score: float, max_score: float, criteria: Iterable[Mapping[str, Any]] = (),
@@ -75,3 +78,28 @@ def recall(stability: float | None, last_review: datetime | None, now: datetime)
     """``retrievability`` from a card's stored stability and last review, without
     decoding the card: FSRS needs only these two (reports ask for thousands)."""
     return float(_scheduler().get_card_retrievability(_Memory(stability, last_review), now))
+
+
+def in_learning_steps(due: datetime, last_review: datetime | None) -> bool:
+    """Whether FSRS brings the card back within minutes of its last review: a new
+    question, or one just missed. Such a card is due because of the step, not
+    because the student is expected to have forgotten it."""
+    return last_review is not None and due - last_review < SHORTEST_INTERVAL
+
+
+def shown_recall(stability: float | None, last_review: datetime | None, due: datetime,
+                 now: datetime) -> float | None:
+    """The recall estimate a report shows, or None where there is none to show.
+
+    FSRS counts forgetting in whole days, so on the day of a review it puts
+    recall at 100%, even for an answer missed minutes ago whose card is due again
+    within minutes ("due for review, recall about 100%"). A card in its learning
+    steps reviewed less than a day ago therefore shows no figure; every other card
+    shows FSRS's retrievability, which for a reviewed card that has come due is
+    about ``TARGET_RECALL`` or less.
+    """
+    if last_review is None:
+        return None
+    if in_learning_steps(due, last_review) and now - last_review < SHORTEST_INTERVAL:
+        return None
+    return recall(stability, last_review, now)

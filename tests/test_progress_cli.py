@@ -73,4 +73,4 @@ def test_regrade_after_a_rubric_edit(runner, db, shipped_bank, tmp_path):
         assert store.regrade_history(response.id)[0][:2] == (old_score, 0.0)
         assert response.content_hash != shipped_bank.get("Q1").content_hash
     again = runner.invoke(cli, ["--db", db, "--bank", str(bank), "regrade", "--dry-run"])
-    assert "0 score(s) change" in again.output
+    assert "0 scores change" in again.output

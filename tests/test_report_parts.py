@@ -126,3 +126,30 @@ def test_a_recorded_misconception_reads_back_as_the_bank_phrase_and_the_words():
     recorded = describe('relu "saturates" (always)', "relu saturates")
     assert parts(recorded) == ("relu saturates", 'relu "saturates" (always)')
     assert parts("written some other way") == ("written some other way", "written some other way")
+
+
+def test_counted_words_are_singular_for_one():
+    from quizzer.words import count, plural
+
+    assert [count(n, "session") for n in (0, 1, 2, 1234)] == ["0 sessions", "1 session", "2 sessions", "1,234 sessions"]
+    assert count(1, "student page") == "1 student page" and count(1.0, "mark") == "1 mark"
+    assert count(2.5, "mark") == "2.5 marks" and plural(3, "criterion", "criteria") == "criteria"
+
+
+def test_recall_shown_for_a_card_agrees_with_it_being_due():
+    """FSRS counts forgetting in whole days: the day an answer is missed it says
+    100% while the card is due again in minutes. The report shows no figure then,
+    and FSRS's own figure once a day has passed or the card has left its steps."""
+    from quizzer.review import AGAIN, GOOD, TARGET_RECALL, in_learning_steps, review, shown_recall
+
+    missed = review(None, "Q7", AGAIN, T0)
+    assert in_learning_steps(missed.due, missed.last_review)
+    assert shown_recall(missed.stability, missed.last_review, missed.due, T0 + timedelta(hours=2)) is None
+    later = shown_recall(missed.stability, missed.last_review, missed.due, T0 + timedelta(days=3))
+    assert later is not None and later < TARGET_RECALL
+    learnt = review(review(None, "Q1", GOOD, T0), "Q1", GOOD, T0 + timedelta(minutes=15))
+    assert not in_learning_steps(learnt.due, learnt.last_review)
+    assert shown_recall(learnt.stability, learnt.last_review, learnt.due, T0 + timedelta(minutes=20)) == 1.0
+    at_due = shown_recall(learnt.stability, learnt.last_review, learnt.due, learnt.due)
+    assert at_due <= TARGET_RECALL + 0.03  # the interval is a whole number of days
+    assert shown_recall(None, None, T0, T0) is None

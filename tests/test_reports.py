@@ -205,9 +205,10 @@ def test_class_report_on_disk(practised, shipped_bank, tmp_path):
     folder = tmp_path / "class"
     assert files[0] == folder / "index.html"
     index = BeautifulSoup((folder / "index.html").read_text(encoding="utf-8"), "html.parser")
-    # every link in the report goes to a file that exists
+    # every link in the report goes to a file that exists, or to a place on the page
     links = [a["href"] for a in index.find_all("a")]
-    assert all((folder / href).is_file() for href in links), links
+    assert all(index.find(id=href[1:]) if href.startswith("#") else (folder / href).is_file() for href in links), links
+    assert {"#students", "#items"} <= set(links)
     assert len({h for h in links if h.startswith("students/")}) == len(STUDENTS)
     # self-contained: no scripts, no stylesheet or image fetched from anywhere
     assert index.find("script") is None and index.find("link") is None and index.find("img") is None
@@ -251,9 +252,18 @@ def test_an_exam_is_reported_on_its_own(store, shipped_bank, scorer, runner, tmp
     index = BeautifulSoup((tmp_path / "mock" / "index.html").read_text(encoding="utf-8"), "html.parser")
     names = [a.get_text() for a in index.select("#students ~ table tbody a")]
     assert names == ["2001", "2002", "2003"], "only the exam's students, none of the practising ones"
-    rows = {tr.find("strong").get_text(): tr for tr in index.select("tbody tr") if tr.find("strong")}
+    rows = {tr.find("strong").get_text(): tr for tr in index.select("#items ~ table tbody tr") if tr.find("strong")}
     q1 = [td.get_text() for td in rows["Q1"].find_all("td")]
     assert q1[1] == "3" and q1[2] == "3"  # three students, three answers (Cy's blank counts 0)
+    assert set(rows) == {"Q1", "Q14"}, "only the exam's questions, not the bank's other eighteen"
+    page = BeautifulSoup((tmp_path / "mock" / names_href(index, "2001")).read_text(encoding="utf-8"), "html.parser")
+    heading = next(h for h in page.find_all("h2") if h.get_text() == "Questions")
+    listed = [tr.find("strong").get_text() for tr in heading.find_next("table").select("tbody tr")]
+    assert listed == ["Q1", "Q14"], "the student's page of one exam lists that exam's questions"
+
+
+def names_href(index, name):
+    return next(a["href"] for a in index.select("#students ~ table tbody a") if a.get_text() == name)
 
 
 def test_a_student_report_file_and_unknown_names(practised, shipped_bank, tmp_path):
@@ -293,7 +303,7 @@ def test_report_command(practised, runner, tmp_path, browser, monkeypatch):
     assert (tmp_path / "bo.html").is_file()
     assert opened.read_text().strip() == (tmp_path / "bo.html").resolve().as_uri()
     result = runner.invoke(cli, ["--db", db_url, "report", "--class", "--out", str(tmp_path / "class")])
-    assert result.exit_code == 0 and f"with {len(STUDENTS)} student page(s)" in result.output
+    assert result.exit_code == 0 and f"with {len(STUDENTS)} student pages" in result.output
     for args, message in ((["report", "--user", "bo", "--class"], "Give either --user NAME or --class"),
                           (["report", "--user", "bo", "--session", "1"], "--session goes with --class"),
                           (["report", "--user", "nobody"], "No student 'nobody'"),
@@ -362,6 +372,9 @@ def test_the_class_report_prints(class_folder, tmp_path):
     for heading in ("Score distribution", "Most common misconceptions", "Item statistics", "Students"):
         assert heading in text
     assert "amara" in text and "Zoë Ñúñez" in text
+    first = pdf_text(target, "-f", "1", "-l", "1")
+    assert all(name in first for name in ("amara", "bo", "li", "Zoë Ñúñez")), "the student table is on page one"
+    assert first.index("Students") < first.index("Score distribution")
 
 
 def test_running_summaries_equal_a_rebuild_from_the_answers(practised):
@@ -416,7 +429,8 @@ def test_an_overview_without_student_pages_has_no_dead_links(practised, shipped_
     for page in files:
         if page.suffix == ".html":
             soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
-            assert all((page.parent / a["href"]).is_file() for a in soup.find_all("a")), page.name
+            assert all(soup.find(id=a["href"][1:]) if a["href"].startswith("#") else (page.parent / a["href"]).is_file()
+                       for a in soup.find_all("a")), page.name
 
 
 def test_an_unwritable_out_folder_is_a_clear_error(practised, runner, tmp_path):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from ..words import count
 from .context import AppContext, pass_app
 from .output import console, echo_json
 from .quiz import default_user
@@ -47,9 +48,10 @@ def regrade(app: AppContext, question_id: str | None, dry_run: bool) -> None:
         click.echo(f"response {r.id} ({r.user}, {r.question_id}, {r.created_at:%Y-%m-%d}): "
                    f"{r.score:g} -> {change.new_score:g} of {r.max_score:g}")
     unchanged = len(changes) - len(moved)
-    summary = f"{len(moved)} score(s) change"
+    summary = f"{count(len(moved), 'score')} change{'s' if len(moved) == 1 else ''}"
     if unchanged:
-        summary += f"; {unchanged} answer(s) to an edited question keep their score"
+        summary += (f"; {count(unchanged, 'answer')} to an edited question "
+                    f"{'keeps its' if unchanged == 1 else 'keep their'} score")
     if dry_run:
         click.echo(f"Dry run: {summary}. Nothing was written.")
         return

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from ..words import count
 from .context import AppContext, pass_app
 from .quiz import default_user
 
@@ -53,7 +54,7 @@ def report(app: AppContext, user: str | None, whole_class: bool, session_id: int
                                student_pages=student_pages)
         target = written[0]
         pages = sum(1 for p in written if p.parent == out / "students")
-        click.echo(f"Wrote {target} with {pages} student page(s) and {out / 'students.csv'}")
+        click.echo(f"Wrote {target} with {count(pages, 'student page')} and {out / 'students.csv'}")
     if open_browser:
         import webbrowser
 

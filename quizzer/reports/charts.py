@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from typing import NamedTuple
 from datetime import datetime, timedelta
 
+from ..words import count
+
 __all__ = ["Tick", "Point", "Bar", "LineChart", "BarChart", "line_chart", "histogram", "bar_chart", "hbar_chart"]
 
 WIDTH, HEIGHT = 640, 240
@@ -155,7 +157,7 @@ def histogram(values: Sequence[float], bins: int = 10, x_label: str = "mean scor
     bars = tuple(
         Bar(round(LEFT + i * slot + 1, 1), y(n), round(slot - 2, 1), round(_y(0) - y(n), 1),
             f"{100 * i // bins}–{100 * (i + 1) // bins}",
-            str(n) if n else "", f"{n} students scored {100 * i // bins}–{100 * (i + 1) // bins}%")
+            str(n) if n else "", f"{count(n, 'student')} scored {100 * i // bins}–{100 * (i + 1) // bins}%")
         for i, n in enumerate(counts)
     )
     ticks = tuple(Tick(y(c), str(c)) for c in range(0, ceiling + 1, step))

@@ -103,6 +103,7 @@ class ClassReport:
     families: tuple[ItemStat, ...]
     misconceptions: tuple[CommonMisconception, ...]
     reports: tuple[StudentReport, ...]  # one per student, same order as ``students``
+    scoped: bool = False  # of some sessions (an exam): only their questions are listed
 
     def sorted_by(self, key: str) -> list[StudentLine]:
         attribute, descending = SORT_KEYS[key]
@@ -187,6 +188,7 @@ def build_class_report(bank: Bank, students: Sequence[StudentData], now: datetim
         mean_score=sum(scores) / len(scores) if scores else None,
         histogram=histogram(scores), items=items, families=families,
         misconceptions=_common_misconceptions(bank, students), reports=reports,
+        scoped=any(s.scoped for s in students),
     )
 
 
@@ -214,7 +216,10 @@ def _question_items(bank: Bank, students: Sequence[StudentData], saq, rest):
             if c.max > 0:
                 per_criterion[(c.question_id, c.criterion_id)].append((c.awarded / c.max, rest(s.user_id, c.question_id)))
                 criterion_answers[(c.question_id, c.criterion_id)] += c.marked
+    scoped = any(s.scoped for s in students)
     for q in bank:
+        if scoped and not answers[q.id] and q.id not in per_question:
+            continue  # an exam's report lists the exam's questions, not the whole bank
         criteria = tuple(_stat(f"{q.id} / {c.id}", q, c.description, per_criterion[(q.id, c.id)],
                                criterion_answers[(q.id, c.id)]) for c in q.rubric)
         yield _stat(q.id, q, q.title, per_question.get(q.id, []), answers[q.id], criteria)

@@ -139,6 +139,7 @@ class StudentData:
     sessions: list[SessionRow] = field(default_factory=list)
     cards: list[CardRow] = field(default_factory=list)
     answers: dict[int, str] = field(default_factory=dict)  # latest short answers' texts, by response id
+    scoped: bool = False  # read from some sessions only (an exam), not from all practice
 
 
 def _utc(value) -> datetime | None:
@@ -275,7 +276,8 @@ def fetch(db: Connection, scope: Scope, with_sessions: bool = True) -> dict[int,
         users = users.where(User.__table__.c.id == scope.user_id)
     elif scope.session_ids is not None:
         users = users.where(User.__table__.c.id.in_(select(S.c.user_id).where(S.c.id.in_(scope.session_ids))))
-    data = {uid: StudentData(uid, name) for uid, name in db.execute(users)}
+    scoped = scope.session_ids is not None
+    data = {uid: StudentData(uid, name, scoped=scoped) for uid, name in db.execute(users)}
     questions, families = _question_rows(db, scope)
     grouped: dict[str, dict[int, list]] = defaultdict(lambda: defaultdict(list))
     for name, rows in (("questions", questions), ("families", families), ("criteria", _criterion_rows(db, scope)),

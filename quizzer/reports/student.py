@@ -13,6 +13,7 @@ from datetime import datetime
 
 from ..bank import Bank, Question
 from ..progress import RECENT
+from ..words import count
 from .charts import BarChart, LineChart, hbar_chart, line_chart
 from .queries import CardRow, FamilyRow, QuestionRow, StudentData
 from .readiness import QuestionEvidence, Readiness, estimate
@@ -44,6 +45,18 @@ class QuestionLine:
     recall: float | None
     due: datetime | None
     latest_answer: str = ""
+    numeric_in_mastery: int = 0  # how many of the answers the mastery averages were numeric variants
+    mastery_count: int = 0  # answers the mastery averages (the latest three of either kind)
+
+    @property
+    def mastery_note(self) -> str:
+        """What a mastery that mixes the two kinds of answer is made of, so that
+        "best 50%, latest 50%, mastery 75%" does not puzzle anyone."""
+        if not self.numeric_in_mastery:
+            return ""
+        if self.numeric_in_mastery == self.mastery_count:
+            return "numeric variant only"
+        return "with numeric variant"
 
 
 @dataclass(frozen=True)
@@ -75,8 +88,14 @@ class Misconception:
 class DueLine:
     question: Question
     due: datetime
-    recall: float | None
+    recall: float | None  # None while the card is in FSRS's learning steps (see ``review.shown_recall``)
     overdue_days: float
+    learning: bool = False  # back within minutes: a new question, or one just missed
+
+    @property
+    def reason(self) -> str:
+        """Why it is due when no recall figure can say it ("" when one can)."""
+        return "new and missed questions come back within minutes" if self.recall is None else ""
 
 
 @dataclass(frozen=True)
@@ -87,9 +106,11 @@ class Suggestion:
 
 
 def _recall(cards: list[CardRow], now: datetime) -> dict[str, float]:
-    from ..review import recall
+    """Each reviewed question's recall estimate now, where one can be shown."""
+    from ..review import shown_recall
 
-    return {c.question_id: recall(c.stability, c.last_review, now) for c in cards if c.last_review is not None}
+    found = {c.question_id: shown_recall(c.stability, c.last_review, c.due, now) for c in cards}
+    return {qid: value for qid, value in found.items() if value is not None}
 
 
 def _group(key: str, label: str, questions: list[Question], mastery: dict[str, float],
@@ -136,15 +157,16 @@ class StudentReport:
             self._answer_counts[r.question_id] += r.answers
         # mastery as ``quizzer stats`` has it: the mean of the latest three answers of either kind
         self.mastery: dict[str, float] = {}
+        self._mastery_mix: dict[str, tuple[int, int]] = {}  # (numeric answers among them, answers averaged)
         for qid in self._answer_counts:
             # newest first by time, then by id (answers of one graded exam share a time), as stats orders them
-            points = sorted((point for k in ((qid, False), (qid, True)) if k in self._rows
-                             for point in self._rows[k].recent), reverse=True)[:RECENT]
-            self.mastery[qid] = sum(fraction for _, _, fraction in points) / len(points)
+            points = sorted((point + (numeric,) for numeric in (False, True) if (qid, numeric) in self._rows
+                             for point in self._rows[(qid, numeric)].recent), reverse=True)[:RECENT]
+            self.mastery[qid] = sum(fraction for _, _, fraction, _ in points) / len(points)
+            self._mastery_mix[qid] = (sum(1 for *_, numeric in points if numeric), len(points))
         self.recall = _recall(data.cards, now)
         self.overall = self._group("all", "All questions", list(bank))
-        self.due = tuple(sorted((DueLine(bank.get(c.question_id), c.due, self.recall.get(c.question_id),
-                                         (now - c.due).total_seconds() / 86400)
+        self.due = tuple(sorted((_due_line(bank.get(c.question_id), c, self.recall.get(c.question_id), now)
                                  for c in data.cards if c.due <= now and bank.get(c.question_id)),
                                 key=lambda d: d.due))
         self.misconceptions = _misconceptions(bank, data)
@@ -155,6 +177,12 @@ class StudentReport:
     @property
     def empty(self) -> bool:
         return self.answers == 0
+
+    @property
+    def scoped(self) -> bool:
+        """A report of some sessions (an exam): its tables list only the questions
+        those sessions asked, not the whole bank."""
+        return self.data.scoped
 
     def _group(self, key: str, label: str, questions: list[Question]) -> GroupMastery:
         return _group(key, label, questions, self.mastery, self._answer_counts, self.recall)
@@ -183,12 +211,16 @@ class StudentReport:
         lines = []
         for q in self.bank:
             saq, num = self._rows.get((q.id, False)), self._rows.get((q.id, True))
+            if self.scoped and saq is None and num is None:
+                continue
             card = cards.get(q.id)
+            numeric_in_mastery, mastery_count = self._mastery_mix.get(q.id, (0, 0))
             lines.append(QuestionLine(q, saq.answers if saq else 0, saq.best if saq else None,
                                       saq.latest if saq else None, self.mastery.get(q.id, 0.0),
                                       num.answers if num else 0, num.latest if num else None,
                                       self.recall.get(q.id), card.due if card else None,
-                                      self.data.answers.get(saq.latest_id, "") if saq else ""))
+                                      self.data.answers.get(saq.latest_id, "") if saq else "",
+                                      numeric_in_mastery, mastery_count))
         return tuple(lines)
 
     @cached_property
@@ -214,12 +246,12 @@ class StudentReport:
 
     @cached_property
     def timeline(self) -> LineChart | None:
-        return line_chart([(s.started_at, s.score / s.max, f"{s.kind} {s.mode}, {s.answers} answers")
+        return line_chart([(s.started_at, s.score / s.max, f"{s.kind} {s.mode}, {count(s.answers, 'answer')}")
                            for s in self._sessions if s.max > 0])
 
     @cached_property
     def topic_chart(self) -> BarChart | None:
-        return hbar_chart([(g.key, g.mastery, f"{g.label}: {g.mastery:.0%} over {g.answers} answers")
+        return hbar_chart([(g.key, g.mastery, f"{g.label}: {g.mastery:.0%} over {count(g.answers, 'answer')}")
                            for g in self.topics], "mastery (share of the marks)")
 
     @cached_property
@@ -232,6 +264,13 @@ class StudentReport:
 
 def build_student_report(bank: Bank, data: StudentData, now: datetime, recent_sessions: int = 8) -> StudentReport:
     return StudentReport(bank, data, now, recent_sessions)
+
+
+def _due_line(question: Question, card: CardRow, recall: float | None, now: datetime) -> DueLine:
+    from ..review import in_learning_steps
+
+    return DueLine(question, card.due, recall, (now - card.due).total_seconds() / 86400,
+                   in_learning_steps(card.due, card.last_review))
 
 
 def _misconceptions(bank: Bank, data: StudentData) -> tuple[Misconception, ...]:
@@ -279,7 +318,8 @@ def _suggestions(bank: Bank, lines: list[QuestionLine], misconceptions: tuple[Mi
         if q.id in due_by:
             d = due_by[q.id]
             need += 0.5 + (0.5 * (1 - d.recall) if d.recall is not None else 0)
-            reasons.append("due for review" + (f" (recall now about {d.recall:.0%})" if d.recall is not None else ""))
+            reasons.append(f"due for review (recall now about {d.recall:.0%})" if d.recall is not None
+                           else f"due again ({d.reason})")
         if line.answers == 0 and line.numeric_answers == 0:
             reasons.append("not practised yet")
         elif line.latest is not None and line.latest < 1:

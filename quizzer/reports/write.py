@@ -1,21 +1,29 @@
 """Turning reports into files: one self-contained HTML page per student, and a
 folder for a class (overview, pre-sorted student tables, CSV, students' pages).
 
-Every page is written to a temporary name and renamed into place, so a report
-interrupted half way never leaves a half-written page behind.
+Every file goes through ``quizzer.textfile`` (a temporary name, fsync, rename), so
+a report interrupted half way never leaves a half-written page behind, and the
+next run removes the temporary files a killed one left. The students' pages of a
+large class are drawn by forked workers that die with the report: a report
+killed with ``kill -9`` leaves no process behind.
 """
 
 from __future__ import annotations
 
-import csv
-import io
+import contextlib
 import multiprocessing
 import os
+import signal
+import sys
+import threading
+import time
 from pathlib import Path
 
 from ..errors import QuizzerError
-from ..render import render
-from ..textfile import csv_cell, write_utf8
+from ..render import render as render_template
+from ..review import TARGET_RECALL
+from ..textfile import csv_cell, remove_stale_temporaries, write_csv, write_utf8
+from ..words import count, plural
 from .cohort import SORT_KEYS, ClassReport
 from .student import StudentReport
 
@@ -26,6 +34,11 @@ COURSE = "Deep Neural Network Architectures"
 SORT_LABELS = {"name": "name", "answers": "answers", "score": "score", "mastery": "mastery",
                "readiness": "paper today", "time": "time", "last": "last active", "due": "questions due",
                "misconceptions": "misconceptions"}
+
+
+def render(template: str, **context) -> str:
+    """A report template, with the helpers every report page counts things with."""
+    return render_template(template, count=count, plural=plural, target_recall=TARGET_RECALL, **context)
 
 
 def _write(path: Path, text: str) -> Path:
@@ -43,17 +56,25 @@ def write_student_page(report: StudentReport, path: Path, *, scope: str = "", ba
     return _write(Path(path), html)
 
 
-def _csv(report: ClassReport, linked: bool = True) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
-    writer.writerow(["student", "answers", "sessions", "score", "mastery", "paper_today", "minutes",
-                     "last_active", "due", "misconceptions", "report"])
-    for s in report.sorted_by("name"):
-        writer.writerow([csv_cell(v) for v in (
-            s.name, s.answers, s.sessions, None if s.score is None else round(s.score, 4), round(s.mastery, 4),
-            round(s.readiness, 4), round(s.seconds / 60, 1), s.last.isoformat() if s.last else "", s.due,
-            s.misconceptions, f"students/{s.page}" if linked else "")])
-    return out.getvalue()
+CSV_HEADER = ("student", "answers", "sessions", "score", "mastery", "paper_today", "minutes", "last_active", "due",
+              "misconceptions", "report")
+
+
+def _csv_rows(report: ClassReport, linked: bool = True) -> list[tuple]:
+    """students.csv's rows; ``textfile.write_csv`` defuses every cell (a name such
+    as =HYPERLINK(...) stays text in a spreadsheet)."""
+    return [(s.name, s.answers, s.sessions, None if s.score is None else round(s.score, 4), round(s.mastery, 4),
+             round(s.readiness, 4), round(s.seconds / 60, 1), s.last.isoformat() if s.last else "", s.due,
+             s.misconceptions, f"students/{s.page}" if linked else "")
+            for s in report.sorted_by("name")]
+
+
+def _write_csv(path: Path, rows: list[tuple]) -> Path:
+    try:
+        return write_csv(path, CSV_HEADER, rows)
+    except OSError as exc:
+        raise QuizzerError(f"Cannot write {path}: {exc.strerror or exc}.",
+                           "choose an --out you can write to (a new folder is created).") from None
 
 
 def sorted_page(key: str) -> str:
@@ -64,6 +85,10 @@ def write_overview(report: ClassReport, folder: Path, linked: bool = True) -> li
     """index.html, the student table sorted by each column, and students.csv;
     ``linked``: the students' names link to their pages (written separately)."""
     folder = Path(folder)
+    # a killed run's temporary files, here and among the students' pages (which
+    # an overview alone does not write into)
+    remove_stale_temporaries(folder)
+    remove_stale_temporaries(folder / "students")
     pages = {key: sorted_page(key) for key in SORT_KEYS}
     written = [_write(folder / "index.html", render(
         "report/class.html", report=report, course=COURSE, students=report.sorted_by("name"), sort="name",
@@ -73,12 +98,41 @@ def write_overview(report: ClassReport, folder: Path, linked: bool = True) -> li
             written.append(_write(folder / pages[key], render(
                 "report/students_sorted.html", report=report, students=report.sorted_by(key),
                 sort=key, sort_label=SORT_LABELS[key], pages=pages, linked=linked)))
-    written.append(_write(folder / "students.csv", _csv(report, linked)))
+    written.append(_write_csv(folder / "students.csv", _csv_rows(report, linked)))
     return written
 
 
 PARALLEL_FROM = 100  # fewer pages than this are quicker drawn than a pool is started
 _PAGES: tuple | None = None  # what forked workers render: set just before the pool starts
+
+
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+ORPHAN_CHECK_SECONDS = 0.5
+
+
+def _die_with(parent: int) -> None:
+    """A worker's initializer: end this worker when the report that forked it ends.
+
+    A forked worker holds its own copy of the pipe it reads work from, so with the
+    parent killed (``kill -9`` leaves it no time to stop its pool) it would wait on
+    that pipe forever. On Linux the kernel kills it with its parent
+    (``PR_SET_PDEATHSIG``); everywhere, a watch thread ends it once its parent is
+    gone, and a parent already gone before either was set up is caught at once.
+    """
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent,), name="parent-watch", daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(ORPHAN_CHECK_SECONDS)
+    os._exit(1)
 
 
 def _write_pages(indexes: range) -> list[str]:
@@ -109,7 +163,8 @@ def write_student_pages(report: ClassReport, folder: Path, *, scope: str = "", w
             return [Path(p) for p in _write_pages(range(count))]
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_die_with,
+                                 initargs=(os.getpid(),)) as pool:
             chunks = pool.map(_write_pages, [range(i, count, workers) for i in range(workers)])
             written = {Path(p) for chunk in chunks for p in chunk}
         return [folder / "students" / line.page for line in report.students if folder / "students" / line.page in written]
