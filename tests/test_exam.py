@@ -85,7 +85,7 @@ def test_a_family_that_runs_out_of_numbers_is_reported(runner, tmp_path):
 
 
 @pytest.mark.parametrize("content,message", [
-    ("id,name\n1,A\n", "no column student_id"),
+    ("id,name\n1,A\n", "no column 'student_id'"),
     ("student_id,name\n1,A\n1,B\n", "row 3: student_id '1' already used on row 2"),
     ("student_id,name\n,A\n", "row 2: empty student_id"),
     ("student_id,name\n", "lists no students"),

@@ -32,29 +32,50 @@ def exam() -> None:
 @click.option("--allow-repeats", is_flag=True, help="Allow two students the same numbers when a family runs out.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Output folder.")
 @click.option("--pdf", is_flag=True, help="Also write PDF files (needs WeasyPrint).")
+@click.option("--force", is_flag=True,
+              help="Replace the exam already in --out: remove its sheets, keys, manifest, PDFs, marks and "
+                   "results first (other files are kept).")
 @pass_app
 def build(app: AppContext, roster: Path | None, count: int | None, seed: int | None, questions: str | None,
           module: int | None, topic: str | None, saq: int | None, numeric: int, title: str, minutes: int,
-          paper: str, allow_repeats: bool, out: Path, pdf: bool) -> None:
-    """Write one sheet and one answer key per student, a marking scheme and a manifest."""
+          paper: str, allow_repeats: bool, out: Path, pdf: bool, force: bool) -> None:
+    """Write one sheet and one answer key per student, a marking scheme and a manifest.
+
+    --out must be a new or empty folder, unless --force."""
     from ..quiz import utcnow
     from ..sheets import ExamSpec, build_exam, numbered_students, read_roster, write_exam
+    from ..sheets.folder import check_folder
 
     if bool(roster) == bool(count):
         raise click.UsageError("give either --roster FILE or --count N.")
+    check_folder(out, force)  # refuse before the work, not after
     students = read_roster(roster) if roster else numbered_students(count)
     ids = tuple(q.strip() for q in questions.split(",") if q.strip()) if questions else ()
     spec = ExamSpec(title=title, seed=seed if seed is not None else secrets.randbelow(2**31), minutes=minutes,
                     questions=ids, module=module, topic=topic, saq=saq, numeric=numeric,
                     allow_repeats=allow_repeats)
     built = build_exam(app.bank(), spec, students, utcnow())
-    written = write_exam(built, out, paper=paper, pdf=pdf)
+    written = write_exam(built, out, paper=paper, pdf=pdf, force=force)
+    _say_replaced(written.replaced)
     click.echo(f"Exam {built.exam_id}: {len(built.sheets)} sheets of {len(built.sheets[0].items)} items "
                f"({built.sheets[0].total:g} marks), seed {spec.seed}.")
     click.echo(f"  print:    {written.sheets}\n  keys:     {written.keys}\n  scheme:   {written.scheme}")
     click.echo(f"  manifest: {written.manifest}  (needed to grade: quizzer exam grade {written.manifest} --answers FILE)")
     for path in written.pdfs:
         click.echo(f"  pdf:      {path}")
+
+
+def _say_replaced(contents) -> None:
+    """What --force removed and what it kept, so a graded exam never vanishes unsaid."""
+    if contents is None:
+        return
+    if contents.ours:
+        click.echo(f"Removed {contents.previous_exam()}: {contents.describe(contents.ours)}.", err=True)
+        if contents.graded:
+            click.echo("  Its results stay in the progress store.", err=True)
+    if contents.others:
+        click.echo(f"Kept {len(contents.others)} file(s) not written by Quizzer: {contents.describe_others()}.",
+                   err=True)
 
 
 @exam.command("grade")
@@ -68,7 +89,7 @@ def build(app: AppContext, roster: Path | None, count: int | None, seed: int | N
 def grade_exam_command(app: AppContext, manifest: Path, answers: Path, out: Path | None, no_store: bool) -> None:
     """Grade typed answers against each student's own sheet and write their marks."""
     from ..quiz import utcnow
-    from ..sheets.grade import grade_exam, read_exam_answers
+    from ..sheets.grade import grade_exam, grading_notes, read_exam_answers
     from ..sheets.manifest import read_manifest
     from ..sheets.record import store_results
     from ..sheets.results import write_results
@@ -81,10 +102,33 @@ def grade_exam_command(app: AppContext, manifest: Path, answers: Path, out: Path
     for problem in problems:
         click.echo(f"Skipped {problem}", err=True)
     results = grade_exam(loaded, bank, app.scorer(), typed)
+    for note in grading_notes(results):
+        click.echo(f"Warning: {note}", err=True)
     folder = out or manifest.parent
     marks = write_results(results, loaded.exam, folder)
-    if not no_store:
-        store_results(app.store(), loaded.exam, results, utcnow())
     click.echo(f"Graded {len(results)} students into {marks} and {folder / 'results'}.")
+    if not no_store:
+        store = app.store()
+        store_results(store, loaded.exam, results, utcnow())
+        _say_sessions(store, loaded.exam.exam_id, [r.sheet.student.student_id for r in results])
     if problems:
         raise click.ClickException(f"{len(problems)} row(s) of {answers} were skipped (listed above).")
+
+
+def _say_sessions(store, exam_id: str, students: list[str]) -> None:
+    """The session ids the store gave this exam, and the report command that uses one."""
+    ids = sorted(s.id for sid in students for s in store.sessions(sid) if s.kind == "exam" and s.title == exam_id)
+    if not ids:
+        return
+    click.echo(f"Stored {len(ids)} exam sessions in the progress store (session ids {_ranges(ids)}).")
+    click.echo(f"  Class report for this exam: quizzer report --class --session {ids[0]}")
+
+
+def _ranges(ids: list[int]) -> str:
+    """12-14, 20: consecutive ids shown as a range."""
+    parts, start = [], ids[0]
+    for previous, current in zip(ids, [*ids[1:], None]):
+        if current != previous + 1:
+            parts.append(str(start) if start == previous else f"{start}-{previous}")
+            start = current
+    return ", ".join(parts)

@@ -5,24 +5,35 @@ label printed on the sheet in brackets (the question id for a short answer, the
 family id for a numeric item) or the item's number. Each student's numeric
 answers are checked against that student's own numbers, rebuilt from the
 manifest. A missing answer scores 0; a bad row is named and skipped, and the rest
-are graded.
+are graded. Nothing is marked 0 silently: a numeric answer that cannot be read
+and a student with no rows at all come back as notes the teacher sees.
+
+The students wrote on paper, so the words for an answer that could not be read
+say "write", not "type" (the quiz's own wording comes from ``answers``).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..bank import Bank
-from ..errors import QuizzerError
+from ..errors import AnswerError
 from ..store import confidence_of
-from ..textfile import read_utf8
+from ..textfile import read_csv
 from .build import SheetItem, StudentSheet
 from .manifest import LoadedExam
 
-__all__ = ["ItemMark", "StudentResult", "read_exam_answers", "grade_exam"]
+__all__ = ["TypedAnswer", "ItemMark", "StudentResult", "read_exam_answers", "grade_exam", "grading_notes"]
+
+COLUMNS = ("student_id", "question_id", "answer")
+NO_ANSWERS = "no answers in the answers file: every item is marked 0"
+
+
+@dataclass(frozen=True)
+class TypedAnswer:
+    text: str
+    line: int  # the answers file's line, for messages
 
 
 @dataclass(frozen=True)
@@ -35,12 +46,15 @@ class ItemMark:
     criteria: tuple = ()
     confidence: dict = field(default_factory=dict)  # the store's confidence_of a free-text grade
     missing: bool = False
+    unreadable: str = ""  # why a numeric answer could not be read (it scores 0)
+    line: int | None = None  # where the answer was in the answers file
 
 
 @dataclass(frozen=True)
 class StudentResult:
     sheet: StudentSheet
     marks: tuple[ItemMark, ...]
+    absent: bool = False  # the answers file has no row for this student
 
     @property
     def total(self) -> float:
@@ -49,6 +63,14 @@ class StudentResult:
     @property
     def max(self) -> float:
         return sum(m.max for m in self.marks)
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """What the teacher should know about this result, one sentence each."""
+        if self.absent:
+            return (NO_ANSWERS,)
+        return tuple(f"item {m.item.number} [{m.item.label}]: could not read the answer, marked 0: {m.unreadable}"
+                     for m in self.marks if m.unreadable)
 
 
 def _find_item(sheet: StudentSheet, key: str) -> SheetItem | None:
@@ -59,56 +81,104 @@ def _find_item(sheet: StudentSheet, key: str) -> SheetItem | None:
     return None
 
 
-def read_exam_answers(path: Path, loaded: LoadedExam) -> tuple[dict[tuple[str, int], str], list[str]]:
-    """Answers by (student id, item number), and one message per bad row."""
-    reader = csv.DictReader(io.StringIO(read_utf8(path, "the answers file"), newline=""))
-    columns = [c.strip() for c in reader.fieldnames or []]
-    reader.fieldnames = columns
-    missing = [c for c in ("student_id", "question_id", "answer") if c not in columns]
-    if missing:
-        raise QuizzerError(f"{path} has no column {', '.join(missing)} (found: {', '.join(columns) or 'none'}).",
-                           "the header must be: student_id,question_id,answer")
+def read_exam_answers(path: Path, loaded: LoadedExam) -> tuple[dict[tuple[str, int], TypedAnswer], list[str]]:
+    """Answers by (student id, item number), and one message per row that was skipped."""
+    table = read_csv(path, "the answers file", required=COLUMNS)
     sheets = {s.student.student_id: s for s in loaded.exam.sheets}
-    answers: dict[tuple[str, int], str] = {}
+    answers: dict[tuple[str, int], TypedAnswer] = {}
     problems: list[str] = []
-    for row in reader:
-        line = reader.line_num
-        sid = (row.get("student_id") or "").strip()
+    for line, row, extra in table.rows:
+        sid = row["student_id"].strip()
         sheet = sheets.get(sid)
-        if sheet is None:
+        item = _find_item(sheet, row["question_id"]) if sheet else None
+        if extra:
+            problems.append(f"row {line}: {len(COLUMNS) + len(extra)} fields where the header has {len(COLUMNS)}; "
+                            f"an answer that contains commas must be in double quotes, for example "
+                            f"{sid},{row['question_id'].strip()},\"{','.join([row['answer'], *extra])}\"")
+        elif sheet is None:
             problems.append(f"row {line}: student {sid!r} is not in this exam")
-            continue
-        item = _find_item(sheet, row.get("question_id") or "")
-        if item is None:
+        elif item is None:
             labels = ", ".join(i.label for i in sheet.items)
-            problems.append(f"row {line}: {row.get('question_id')!r} is not on {sid}'s sheet (items: {labels})")
+            problems.append(f"row {line}: {row['question_id']!r} is not on {sid}'s sheet (items: {labels})")
         elif (sid, item.number) in answers:
-            problems.append(f"row {line}: a second answer for {sid} item {item.number}; the first one is kept")
+            first = answers[(sid, item.number)].line
+            problems.append(f"row {line}: a second answer for {sid} item {item.number}; the first one "
+                            f"(row {first}) is kept")
         else:
-            answers[(sid, item.number)] = row.get("answer") or ""
+            answers[(sid, item.number)] = TypedAnswer(row["answer"], line)
     return answers, problems
 
 
-def _mark(item: SheetItem, answer: str, bank: Bank, scorer) -> ItemMark:
-    if not answer.strip():
-        return ItemMark(item, answer, 0.0, item.marks, "No answer.", missing=True)
+def _paper_hint(answer_type: str, count: int | None) -> str:
+    """How to write a readable answer on paper (the quiz's hint speaks of typing)."""
+    if answer_type == "yes/no":
+        return "write yes or no"
+    if answer_type in ("vector", "pair"):
+        count = 2 if answer_type == "pair" else count
+        numbers = f"the {count} numbers" if count else "the numbers"
+        example = ", ".join(f"0.{i}" for i in range(1, min(count or 2, 4) + 1))
+        return f"write {numbers} separated by commas, such as {example}"
+    return "write one number such as 0.25 (a fraction such as 1/4 or a calculation is fine too)"
+
+
+def _why(text: str, exc: AnswerError) -> str:
+    """The answer and why it could not be read, quoting the answer once."""
+    shown = text.strip() if len(text.strip()) <= 40 else text.strip()[:39] + "…"
+    return exc.message if f"'{shown}'" in exc.message else f"'{shown}' ({exc.message})"
+
+
+def _mark_numeric(item: SheetItem, answer: TypedAnswer) -> ItemMark:
+    from ..answers import parse_answer
+    from ..variants import generate
+    from ..variants.check import mark
+
+    variant = generate(item.family, item.seed)
+    count = len(variant.answer) if isinstance(variant.answer, list) else None
+    try:
+        parsed = parse_answer(answer.text, variant.answer_type, unit=variant.unit, length=count)
+    except AnswerError as exc:
+        feedback = (f"Could not read your answer ({exc.message}), so it is marked 0. On paper, "
+                    f"{_paper_hint(variant.answer_type, count)}.")
+        return ItemMark(item, answer.text, 0.0, item.marks, feedback, unreadable=_why(answer.text, exc),
+                        line=answer.line)
+    check = mark(variant, parsed)
+    return ItemMark(item, answer.text, item.marks * float(check.score) / float(check.max), item.marks,
+                    check.feedback, line=answer.line)
+
+
+def _mark(item: SheetItem, answer: TypedAnswer | None, bank: Bank, scorer) -> ItemMark:
+    if answer is None or not answer.text.strip():
+        return ItemMark(item, answer.text if answer else "", 0.0, item.marks, "No answer.", missing=True,
+                        line=answer.line if answer else None)
     if item.family:
-        from ..answers import check_answer
-        from ..variants import generate
-
-        check = check_answer(generate(item.family, item.seed), answer)
-        if check.error:
-            return ItemMark(item, answer, 0.0, item.marks, check.error)
-        return ItemMark(item, answer, item.marks * float(check.score) / float(check.max), item.marks, check.feedback)
-    result = scorer.grade(bank.get(item.question_id), answer)
-    return ItemMark(item, answer, result.score, result.max, result.feedback,
-                    tuple(c.to_json() for c in result.criteria), confidence_of(result))
+        return _mark_numeric(item, answer)
+    result = scorer.grade(bank.get(item.question_id), answer.text)
+    return ItemMark(item, answer.text, result.score, result.max, result.feedback,
+                    tuple(c.to_json() for c in result.criteria), confidence_of(result), line=answer.line)
 
 
-def grade_exam(loaded: LoadedExam, bank: Bank, scorer, answers: dict[tuple[str, int], str]) -> list[StudentResult]:
+def grade_exam(loaded: LoadedExam, bank: Bank, scorer,
+               answers: dict[tuple[str, int], TypedAnswer]) -> list[StudentResult]:
+    """Every student of the manifest, in its order, marked against their own sheet."""
+    answered = {sid for sid, _ in answers}
     results = []
     for sheet in loaded.exam.sheets:
-        marks = tuple(_mark(item, answers.get((sheet.student.student_id, item.number), ""), bank, scorer)
-                      for item in sheet.items)
-        results.append(StudentResult(sheet, marks))
+        sid = sheet.student.student_id
+        marks = tuple(_mark(item, answers.get((sid, item.number)), bank, scorer) for item in sheet.items)
+        results.append(StudentResult(sheet, marks, absent=sid not in answered))
     return results
+
+
+def grading_notes(results: list[StudentResult]) -> list[str]:
+    """One line per thing marked 0 that the teacher should check: an answer that
+    could not be read (student, item, row, why) and a student with no rows."""
+    lines = []
+    for r in results:
+        who = f"{r.sheet.student.student_id} ({r.sheet.student.name})"
+        if r.absent:
+            lines.append(f"{who}: {NO_ANSWERS}; check the answers file if they sat the exam.")
+        for m in r.marks:
+            if m.unreadable:
+                lines.append(f"{who}, item {m.item.number} [{m.item.label}], answers row {m.line}: "
+                             f"could not read the answer: {m.unreadable}; marked 0.")
+    return lines

@@ -1,37 +1,45 @@
 """What grading an exam writes to the exam's folder: a marks CSV and a result
-page per student (``record`` puts the same results in the progress store)."""
+page per student (``record`` puts the same results in the progress store).
+
+Both go through ``textfile``: each file is replaced whole (a killed run leaves the
+previous marks, never a 0-byte page) and every CSV cell is defused, so a name such
+as ``=HYPERLINK(...)`` is shown by a spreadsheet as text, never run. Result pages
+are named like the student's sheet and key (``folder.student_filenames``).
+"""
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 from markupsafe import Markup
 
 from ..render import render
+from ..textfile import write_csv
 from .build import Exam
+from .folder import student_filenames
 from .grade import StudentResult
-from .write import PAPERS, safe_filename
+from .write import PAPERS, write_files
 
 __all__ = ["write_results"]
 
 
+def _marks_rows(results: list[StudentResult]) -> list[list[str]]:
+    return [[r.sheet.student.student_id, r.sheet.student.name, *(f"{m.score:g}" for m in r.marks),
+             f"{r.total:g}", f"{r.max:g}", "; ".join(r.notes)] for r in results]
+
+
 def write_results(results: list[StudentResult], exam: Exam, folder: Path, paper: str = "a4") -> Path:
-    """Write ``marks.csv`` (one row per student, one column per item) and result pages."""
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "results").mkdir(exist_ok=True)
-    items = results[0].sheet.items if results else ()
-    header = ["student_id", "name"] + [f"{i.number}:{i.label}" for i in items] + ["total", "max"]
-    marks_csv = folder / "marks.csv"
-    with marks_csv.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        for r in results:
-            writer.writerow([r.sheet.student.student_id, r.sheet.student.name,
-                             *(f"{m.score:g}" for m in r.marks), f"{r.total:g}", f"{r.max:g}"])
+    """Write ``marks.csv`` (one row per student, one column per item, then total,
+    max and notes: what was marked 0 without being read) and a result page each."""
+    folder = Path(folder)
+    names = student_filenames([r.sheet.student.student_id for r in results])
+    pages = {}
     for r in results:
         body = render("exam/result.html", exam=exam, result=r)
-        page = render("exam/document.html", kind="result", title=f"{exam.spec.title} · {r.sheet.student.name}",
-                      body=Markup(body), paper=PAPERS[paper])
-        (folder / "results" / f"{safe_filename(r.sheet.student.student_id)}.html").write_text(page, encoding="utf-8")
-    return marks_csv
+        pages[f"results/{names[r.sheet.student.student_id]}.html"] = render(
+            "exam/document.html", kind="result", title=f"{exam.spec.title} · {r.sheet.student.name}",
+            body=Markup(body), paper=PAPERS[paper])
+    write_files(folder, pages)
+    items = results[0].sheet.items if results else ()
+    header = ["student_id", "name", *(f"{i.number}:{i.label}" for i in items), "total", "max", "notes"]
+    return write_csv(folder / "marks.csv", header, _marks_rows(results))

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import QuizzerError
-from ..textfile import read_utf8
+from ..textfile import read_csv
 
 __all__ = ["Student", "read_roster", "numbered_students"]
 
@@ -22,29 +20,22 @@ class Student:
 
 def read_roster(path: Path) -> list[Student]:
     """Every student of ``path``; all problems are reported together, naming rows."""
-    reader = csv.DictReader(io.StringIO(read_utf8(path, "the roster"), newline=""))
-    columns = [c.strip() for c in reader.fieldnames or []]
-    reader.fieldnames = columns
-    missing = [c for c in ("student_id", "name") if c not in columns]
-    if missing:
-        raise QuizzerError(f"The roster {path} has no column {', '.join(missing)} (found: {', '.join(columns) or 'none'}).",
-                           "the first line must be a header such as: student_id,name")
+    table = read_csv(path, "the roster", required=("student_id", "name"))
     students, problems, seen = [], [], {}
-    for row in reader:
-        line = reader.line_num
-        if None in row:
-            problems.append(f"row {line}: more fields than the header has columns")
-            continue
-        sid = (row.get("student_id") or "").strip()
-        name = " ".join((row.get("name") or "").split())
-        if not sid:
+    for line, row, extra in table.rows:
+        sid = row["student_id"].strip()
+        name = " ".join(row["name"].split())
+        if extra:
+            problems.append(f"row {line}: more fields than the header has columns "
+                            "(a name that contains a comma must be in double quotes)")
+        elif not sid:
             problems.append(f"row {line}: empty student_id")
         elif sid in seen:
             problems.append(f"row {line}: student_id {sid!r} already used on row {seen[sid]}")
         else:
             seen[sid] = line
-            extra = {k: (v or "") for k, v in row.items() if k not in ("student_id", "name")}
-            students.append(Student(sid, name or sid, extra))
+            extra_columns = {k: v for k, v in row.items() if k not in ("student_id", "name")}
+            students.append(Student(sid, name or sid, extra_columns))
     if problems:
         raise QuizzerError(f"The roster {path} has {len(problems)} problem(s):\n  " + "\n  ".join(problems),
                            "fix those rows; every student needs a unique student_id.")

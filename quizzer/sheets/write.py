@@ -5,29 +5,37 @@ Layout of the output folder::
     manifest.json            rebuild and grade the exam from this
     sheets.html, keys.html   every student, one page break apart, for printing in one go
     marking-scheme.html      the short-answer rubrics and model answers
-    sheets/<id>.html, keys/<id>.html   one file per student
-    pdf/...                  the same as PDF, with --pdf
+    sheets/<name>.html, keys/<name>.html   one file per student (names: ``folder.student_filenames``)
+    pdf/...                  the three combined files as PDF, with --pdf
 
-Each student's sheet and key is rendered once; the combined files reuse the text.
+Everything is rendered in memory first (PDFs too), so a build that fails (a
+template, WeasyPrint missing) changes nothing on disk; only then is the folder
+checked and cleared (see ``folder``) and every file written through
+``textfile``, the manifest last: a folder with a manifest holds a whole build.
 """
 
 from __future__ import annotations
 
 import json
-import re
-from dataclasses import dataclass
+import math
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from markupsafe import Markup
 
 from ..errors import QuizzerError
 from ..render import render
+from ..textfile import read_utf8, write_bytes, write_utf8
 from .build import Exam
+from .folder import FolderContents, check_folder, clear_previous, student_filenames
 from .manifest import manifest_json
 
-__all__ = ["WrittenExam", "write_exam", "safe_filename", "html_to_pdf", "PAPERS"]
+__all__ = ["WrittenExam", "write_exam", "write_files", "html_to_pdf", "pdf_bytes", "answer_lines", "PAPERS"]
 
 PAPERS = {"a4": "A4", "letter": "letter"}
+WRITERS = 8  # files written at once (see write_files)
+LINES_PER_MARK = 3  # ruled lines of writing space per mark of a short-answer question
 
 
 @dataclass(frozen=True)
@@ -38,56 +46,73 @@ class WrittenExam:
     keys: Path
     scheme: Path
     pdfs: tuple[Path, ...] = ()
+    replaced: FolderContents | None = field(default=None, compare=False)  # what was there before
 
 
-def safe_filename(student_id: str) -> str:
-    """A file name that keeps the id readable but cannot leave the folder."""
-    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", student_id).strip("._") or "student"
-    return cleaned[:80]
+def answer_lines(marks: float) -> int:
+    """How many ruled lines a short-answer box gets: three a mark, at least two."""
+    return max(2, math.ceil(marks * LINES_PER_MARK))
 
 
 def _document(kind: str, title: str, body: str, paper: str) -> str:
     return render("exam/document.html", kind=kind, title=title, body=Markup(body), paper=PAPERS[paper])
 
 
-def write_exam(exam: Exam, folder: Path, paper: str = "a4", pdf: bool = False) -> WrittenExam:
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "sheets").mkdir(exist_ok=True)
-    (folder / "keys").mkdir(exist_ok=True)
+def _render(exam: Exam, paper: str) -> dict[str, str]:
+    """Every HTML file of the exam by its path inside the folder."""
     questions = {q.id: q for q in exam.questions}
     date = exam.created_at.strftime("%d %B %Y")
     title = exam.spec.title
+    names = student_filenames([s.student.student_id for s in exam.sheets])
+    files: dict[str, str] = {}
     sheet_parts, key_parts = [], []
-    names: set[str] = set()
     for sheet in exam.sheets:
-        name = safe_filename(sheet.student.student_id)
-        while name in names:  # two ids that clean to the same name
-            name += "_"
-        names.add(name)
-        body = render("exam/sheet.html", exam=exam, sheet=sheet, questions=questions, date=date)
+        name = names[sheet.student.student_id]
+        body = render("exam/sheet.html", exam=exam, sheet=sheet, questions=questions, date=date,
+                      answer_lines=answer_lines)
         key = render("exam/key.html", exam=exam, sheet=sheet, questions=questions)
         sheet_parts.append(body)
         key_parts.append(key)
-        (folder / "sheets" / f"{name}.html").write_text(_document("sheet", f"{title} · {sheet.student.name}", body, paper), encoding="utf-8")
-        (folder / "keys" / f"{name}.html").write_text(_document("key", f"Key · {sheet.student.name}", key, paper), encoding="utf-8")
-    sheets = folder / "sheets.html"
-    keys = folder / "keys.html"
-    scheme = folder / "marking-scheme.html"
-    sheets.write_text(_document("sheet", title, "\n".join(sheet_parts), paper), encoding="utf-8")
-    keys.write_text(_document("key", f"{title} · answer keys", "\n".join(key_parts), paper), encoding="utf-8")
-    scheme.write_text(_document("scheme", f"{title} · marking scheme",
-                                render("exam/scheme.html", exam=exam), paper), encoding="utf-8")
-    manifest = folder / "manifest.json"
-    manifest.write_text(json.dumps(manifest_json(exam), indent=2, ensure_ascii=False), encoding="utf-8")
-    pdfs: tuple[Path, ...] = ()
-    if pdf:
-        (folder / "pdf").mkdir(exist_ok=True)
-        pdfs = tuple(html_to_pdf(source, folder / "pdf" / f"{source.stem}.pdf") for source in (sheets, keys, scheme))
-    return WrittenExam(folder, manifest, sheets, keys, scheme, pdfs)
+        files[f"sheets/{name}.html"] = _document("sheet", f"{title} · {sheet.student.name}", body, paper)
+        files[f"keys/{name}.html"] = _document("key", f"Key · {sheet.student.name}", key, paper)
+    files["sheets.html"] = _document("sheet", title, "\n".join(sheet_parts), paper)
+    files["keys.html"] = _document("key", f"{title} · answer keys", "\n".join(key_parts), paper)
+    files["marking-scheme.html"] = _document("scheme", f"{title} · marking scheme",
+                                             render("exam/scheme.html", exam=exam), paper)
+    return files
 
 
-def html_to_pdf(source: Path, target: Path) -> Path:
-    """Render an HTML file to PDF with WeasyPrint, explaining what is missing if it cannot."""
+def write_exam(exam: Exam, folder: Path, paper: str = "a4", pdf: bool = False, force: bool = False) -> WrittenExam:
+    """Write the exam into ``folder``: refused if it holds anything, unless ``force``,
+    which replaces the previous build (see ``folder``)."""
+    folder = Path(folder)
+    files = _render(exam, paper)
+    pdfs = {f"pdf/{Path(name).stem}.pdf": pdf_bytes(files[name])
+            for name in ("sheets.html", "keys.html", "marking-scheme.html")} if pdf else {}
+    manifest = json.dumps(manifest_json(exam), indent=2, ensure_ascii=False)
+    contents = check_folder(folder, force)  # checked after rendering, just before anything is removed
+    clear_previous(contents)
+    write_files(folder, {**files, **pdfs})
+    write_utf8(folder / "manifest.json", manifest)
+    return WrittenExam(folder, folder / "manifest.json", folder / "sheets.html", folder / "keys.html",
+                       folder / "marking-scheme.html", tuple(folder / name for name in pdfs),
+                       contents if not contents.empty else None)
+
+
+def write_files(folder: Path, files: dict[str, str | bytes]) -> None:
+    """Write many files through ``textfile`` at once. Each file is flushed to disk
+    before it is renamed; one at a time, 2,000 pages took 22 s on an ext4 disk, and
+    eight at a time 2.2 s, because the disk commits waiting flushes together."""
+    def one(item: tuple[str, str | bytes]) -> None:
+        name, content = item
+        (write_bytes if isinstance(content, bytes) else write_utf8)(folder / name, content)
+
+    with ThreadPoolExecutor(max_workers=WRITERS) as pool:
+        for _ in pool.map(one, files.items()):  # re-raises the first failure, naming its file
+            pass
+
+
+def _weasyprint():
     try:
         import weasyprint
     except ImportError:
@@ -97,5 +122,14 @@ def html_to_pdf(source: Path, target: Path) -> Path:
         raise QuizzerError(f"WeasyPrint cannot load a system library it needs: {exc}.",
                            "on Debian or Ubuntu: apt-get install libpango-1.0-0 libpangoft2-1.0-0 "
                            "(see WeasyPrint's installation guide for other systems)") from None
-    weasyprint.HTML(filename=str(source)).write_pdf(str(target))
-    return target
+    return weasyprint
+
+
+def pdf_bytes(html: str) -> bytes:
+    """An exam page as PDF (the pages are self-contained: styles inline, no images)."""
+    return _weasyprint().HTML(string=html).write_pdf()
+
+
+def html_to_pdf(source: Path, target: Path) -> Path:
+    """Render an HTML file to a PDF file, written whole (see ``textfile``)."""
+    return write_bytes(target, pdf_bytes(read_utf8(source, "the page")))
