@@ -2,7 +2,8 @@
 
 Everything path-like is resolved here, once, with one precedence: a command-line
 option, then an environment variable (``QUIZZER_DB``, ``QUIZZER_BANK``,
-``QUIZZER_INSTANCE``), then the default. Shipped resources (the default bank and
+``QUIZZER_INSTANCE``), then the default: the user's own data folder, whatever the
+current directory (see ``default_instance``). Shipped resources (the default bank and
 templates) are looked up inside the installed package first and then in the source
 checkout, so both ``pip install .`` and ``pip install -e .`` find them.
 """
@@ -12,12 +13,14 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote
 
-__all__ = ["Settings", "resource_path", "default_instance", "load_settings"]
+__all__ = ["Settings", "resource_path", "default_instance", "load_settings", "legacy_store", "sqlite_path"]
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 CHECKOUT_DIR = PACKAGE_DIR.parent
 DB_FILENAME = "quizzer.sqlite3"
+APP_NAME = "quizzer"
 
 
 # where a checkout keeps a shipped folder that is not at its top level
@@ -39,22 +42,29 @@ def resource_path(name: str) -> Path:
     )
 
 
-def _in_checkout() -> bool:
-    return (CHECKOUT_DIR / "pyproject.toml").is_file() and (CHECKOUT_DIR / "questions").is_dir()
-
-
 def default_instance(environ: os._Environ[str] | dict[str, str] | None = None) -> Path:
-    """The instance folder: runtime state that belongs to the user, never the repo.
+    """The instance folder: the user's runtime state (progress store, bank cache).
 
-    ``QUIZZER_INSTANCE`` wins; a source checkout uses its own ``instance/``; an
-    installed copy uses ``instance/`` in the current directory, like a project folder.
+    ``QUIZZER_INSTANCE`` wins; otherwise it is the user's own data folder
+    (``~/.local/share/quizzer`` on Linux, ``~/Library/Application Support/quizzer``
+    on macOS, ``%LOCALAPPDATA%\\quizzer`` on Windows). It never depends on the
+    current directory, and a source checkout uses the same folder as an installed
+    copy, so a student has one store wherever a command is run and however
+    Quizzer was installed.
     """
     env = os.environ if environ is None else environ
     if env.get("QUIZZER_INSTANCE"):
         return Path(env["QUIZZER_INSTANCE"]).expanduser().resolve()
-    if _in_checkout():
-        return CHECKOUT_DIR / "instance"
-    return Path.cwd() / "instance"
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, appauthor=False)).resolve()
+
+
+def legacy_store() -> Path | None:
+    """The store a source checkout kept in its own ``instance/`` before the data
+    folder was the default, if there is one, so that its owner can be told."""
+    path = CHECKOUT_DIR / "instance" / DB_FILENAME
+    return path if path.is_file() and path.stat().st_size > 0 else None
 
 
 @dataclass(frozen=True)
@@ -67,11 +77,34 @@ class Settings:
 
     @property
     def is_default_db(self) -> bool:
-        return self.db_url == sqlite_url(self.instance_path / DB_FILENAME)
+        return self.db_url == sqlite_url(self.default_db_path)
+
+    @property
+    def default_db_path(self) -> Path:
+        return self.instance_path / DB_FILENAME
+
+    @property
+    def cache_path(self) -> Path:
+        """Where the parsed bank is kept between commands."""
+        return self.instance_path / "cache"
 
 
 def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file a SQLite URL names (``sqlite:///PATH`` or the URI form
+    ``sqlite:///file:PATH?mode=ro&uri=true``); None for another database or memory."""
+    if not url.startswith("sqlite"):
+        return None
+    database = url.split(":///", 1)[1] if ":///" in url else ""
+    database = unquote(database.split("?", 1)[0])
+    if database.startswith("file:"):
+        database = database[len("file:"):]
+    if not database or database == ":memory:":
+        return None
+    return Path(database).expanduser()
 
 
 def load_settings(

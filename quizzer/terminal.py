@@ -1,23 +1,56 @@
 """Rendering to a terminal with rich; plain text when output is piped.
 
 rich honours ``NO_COLOR`` and drops styling when standard output is not a
-terminal, so the same calls serve people and scripts.
+terminal, so the same calls serve people and scripts. Reading from the terminal
+is prepared here too: line editing where Python has readline, and a standard
+input that survives bytes which are not text.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TextIO
+
+from .words import count
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from .bank import Question
 
-__all__ = ["render_question_table", "render_question", "marks_text"]
+__all__ = ["render_question_table", "render_question", "marks_text", "enable_line_editing",
+           "tolerate_undecodable_input"]
 
 
 def marks_text(value: float) -> str:
     return f"{value:g}"
+
+
+def enable_line_editing() -> Any:
+    """GNU readline (or libedit) behind ``input()``: the cursor keys, Home/End, and Up
+    to recall an earlier line of this quiz. Returns the module, or None where Python
+    has no readline; the quiz then reads plain lines and works the same.
+
+    History lives in memory for one quiz and is never written to a file, so on a
+    shared computer one student's answers are never offered to the next. (Python
+    binds Tab to insert itself unless a completer is set; none is.)
+    """
+    try:
+        import readline
+    except ImportError:
+        return None
+    readline.clear_history()
+    return readline
+
+
+def tolerate_undecodable_input(stream: TextIO) -> TextIO:
+    """Decode standard input so that a byte which is not valid in its encoding
+    (a Latin-1 é typed in a UTF-8 terminal, a binary file piped in) reads as
+    U+FFFD instead of ending the quiz with a UnicodeDecodeError; ``input()``
+    decodes with the same settings, with or without readline."""
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is not None:
+        reconfigure(errors="replace")
+    return stream
 
 
 def render_question_table(console: "Console", questions: "list[Question]") -> None:
@@ -77,24 +110,32 @@ def render_question(console: "Console", q: "Question") -> None:
 
 
 def render_grade(console: "Console", question: "Question", result) -> None:
-    """A graded answer: the total, each criterion with its evidence, the guards."""
+    """A graded answer: the total, each criterion with its evidence, the guards.
+
+    The marks beside the criteria add up to the total even when a guard capped
+    it, and an explanation paragraph shared by several criteria is shown once
+    (see ``scoring.feedback``)."""
     from rich.markup import escape
+
+    from .scoring.feedback import capped, first_explanations, mark_symbol, shown_awards
 
     colour = "green" if result.score == result.max else "yellow" if result.score > 0 else "red"
     console.print(f"[bold {colour}]{marks_text(result.score)}/{marks_text(result.max)}[/bold {colour}]"
                   f" for {escape(question.id)}. {escape(question.title)}")
-    for c in result.criteria:
-        mark = "✓" if c.awarded == c.max else "½" if c.awarded > 0 else "✗"
-        console.print(f"  {mark} {escape(c.id)}  {marks_text(c.awarded)}/{marks_text(c.max)}  "
-                      f"[dim]{escape(c.reason)}[/dim]")
+    explanations = first_explanations(result.criteria)
+    for c, shown, explanation in zip(result.criteria, shown_awards(result.criteria, result.score), explanations):
+        reason = c.reason + ("; the total is capped (see below)" if capped(c, shown) else "")
+        console.print(f"  {mark_symbol(shown, c.max)} {escape(c.id)}  {marks_text(shown)}/{marks_text(c.max)}  "
+                      f"[dim]{escape(reason)}[/dim]")
         if c.matched:
-            console.print("      earned by: " + escape("; ".join(f'"{m}"' for m in c.matched)))
+            found = "found" if capped(c, shown) else "earned by"
+            console.print(f"      {found}: " + escape("; ".join(f'"{m}"' for m in c.matched)))
         if c.misconception:
             console.print(f"      [red]misconception:[/red] {escape(c.misconception)}")
         elif c.awarded < c.max:
             console.print(f"      still needed: {escape(c.description)}")
-        if c.explanation:
-            console.print(f"      [dim]{escape(c.explanation)}[/dim]")
+        if explanation:
+            console.print(f"      [dim]{escape(explanation)}[/dim]")
     for line in result.feedback.splitlines():
         if line.startswith(("The answer", "A list", "Most of", "There is no")):
             console.print(f"  [yellow]![/yellow] {escape(line)}")
@@ -123,20 +164,14 @@ def render_outcome(console: "Console", presented, outcome) -> None:
     else:
         render_grade(console, presented.question, outcome.result)
     if presented.numeric:
-        console.print(f"Answer: {escape(_format_answer(presented.variant.answer))}")
+        from .variants.check import expected_text
+
+        console.print(f"Answer: {escape(expected_text(presented.variant))}")
         console.print("[bold]Worked solution[/bold]")
         for step in presented.variant.solution:
             console.print(f"  {escape(step)}")
     else:
         console.print(f"[bold]Model answer[/bold]: {escape(presented.question.model_answer)}")
-
-
-def _format_answer(value) -> str:
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_format_answer(v) for v in value) + "]"
-    if isinstance(value, float):
-        return f"{value:.6g}"
-    return str(value)
 
 
 def render_summary(console: "Console", run, show_feedback: bool) -> None:
@@ -167,7 +202,8 @@ def render_stats(console: "Console", summary) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    console.print(f"[bold]{escape(summary.user)}[/bold]: {summary.responses} answers in {summary.sessions} sessions")
+    console.print(f"[bold]{escape(summary.user)}[/bold]: {count(summary.responses, 'answer')} "
+                  f"in {count(summary.sessions, 'session')}")
     if not summary.responses:
         console.print("No answers yet. Start with `quizzer quiz`.")
         return

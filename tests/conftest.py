@@ -62,6 +62,13 @@ def small_bank(tmp_path: Path) -> Path:
     return write_bank(tmp_path / "bank", [minimal_question("T1"), minimal_question("T2")])
 
 
+@pytest.fixture(autouse=True)
+def own_instance(tmp_path_factory, monkeypatch):
+    """Every test gets its own instance folder (store, bank cache), never the
+    user's: the default is a per-user folder that a test must not touch."""
+    monkeypatch.setenv("QUIZZER_INSTANCE", str(tmp_path_factory.mktemp("instance")))
+
+
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()

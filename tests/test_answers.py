@@ -216,3 +216,41 @@ def test_generic_slips_are_named():
     assert check_answer(v, "6.25").mistake == "factor-100"
     assert check_answer(v, "0.06").mistake == "rounding"
     assert check_answer(v, "0.5").mistake is None
+
+
+# showing the expected answer ------------------------------------------------------------
+
+@pytest.mark.parametrize("value,figures,places", [
+    (0.0536056267419, "0.0536", "0.0536"), (0.09, "0.0900", "0.0900"), (1234.5, "1230", "1234.5000"),
+    (9.996, "10.0", "9.9960"), (-2.83333333333, "-2.83", "-2.8333"), (1.2e-7, "1.20e-7", "0.0000"),
+    (3e6, "3.00e6", "3000000.0000"), (-0.00001, "-1.00e-5", "0.0000"), (0.0, "0.00", "0.0000"),
+])
+def test_the_expected_answer_is_shown_to_the_precision_asked(value, figures, places):
+    from quizzer.variants.check import Precision, format_answer
+
+    assert format_answer(value, precision=Precision(figures=3)) == figures
+    assert format_answer(value, precision=Precision(places=4)) == places
+    assert format_answer(value) == f"{value:.6g}", "without a precision: up to 6 significant figures, as before"
+
+
+def test_the_precision_is_read_from_what_the_prompt_asks():
+    from quizzer.variants.check import Precision, asked_precision
+
+    assert asked_precision("What is y? Give it to 3 significant figures (forms such as 1.23e-4 are fine).") \
+        == Precision(figures=3)
+    assert asked_precision("2 sigmoid units ... Give the list of 4 outputs, each to 3 decimal places.") \
+        == Precision(places=3)
+    assert asked_precision("How many updates in one epoch?") is None
+
+
+def test_feedback_shows_the_answer_to_the_figures_the_family_asks_for():
+    from quizzer.variants.check import expected_text
+
+    v = generate("xavier_uniform_limit", 1)
+    assert "3 significant figures" in v.prompt
+    shown = expected_text(v)
+    assert len(shown.replace("0.", "", 1).lstrip("0")) == 3, shown
+    assert check_answer(v, "7").feedback.startswith(f"The answer is {shown}; you gave 7.")
+    vector = generate("gd_step", 1)
+    assert "4 decimal places" in vector.prompt
+    assert all(len(part.split(".")[1]) == 4 for part in expected_text(vector).strip("[]").split(", "))

@@ -19,6 +19,7 @@ __all__ = ["main", "cli"]
 LAZY_COMMANDS = {
     "bank": "bank:bank",
     "grade": "grade:grade",
+    "info": "info:info",
     "quiz": "quiz:quiz",
     "stats": "progress:stats",
     "regrade": "progress:regrade",
@@ -65,7 +66,7 @@ class LazyGroup(click.Group):
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", metavar="URL", help="Database URL or SQLite file [env QUIZZER_DB; default instance/quizzer.sqlite3].")
+@click.option("--db", metavar="URL", help="Database URL or SQLite file [env QUIZZER_DB; default: your progress store, see `quizzer info`].")
 @click.option("--bank", metavar="PATH", type=click.Path(file_okay=True, dir_okay=True),
               help="Folder of question YAML files [env QUIZZER_BANK; default: the course bank].")
 @click.version_option(package_name="quizzer", message="quizzer %(version)s")

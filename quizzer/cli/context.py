@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..config import Settings, load_settings
-from ..errors import NotFound
+from ..config import Settings, legacy_store, load_settings
+from ..errors import NotFound, QuizzerError
 
 if TYPE_CHECKING:
     from ..bank import Bank, Question
@@ -34,7 +34,7 @@ class AppContext:
             from ..variants import family_ids
 
             self._bank = load_bank(self.settings.bank_path, families=family_ids(),
-                                   cache_dir=self.settings.instance_path / "cache")
+                                   cache_dir=self.settings.cache_path)
         return self._bank
 
     def scorer(self) -> "Scorer":
@@ -48,10 +48,30 @@ class AppContext:
     def store(self) -> "Store":
         """The progress store, opened (and migrated) on first use, closed with the command."""
         if self._store is None:
-            from ..store import Store
-
-            self._store = click.get_current_context().with_resource(Store(self.settings.db_url))
+            self._store = click.get_current_context().with_resource(self._open_store())
         return self._store
+
+    def _open_store(self) -> "Store":
+        """Open the store; the default one (the user's data folder) is created on
+        first use, and saying where it was put is the one line we print about it."""
+        from ..store import Store
+
+        settings = self.settings
+        new_default = settings.is_default_db and not settings.default_db_path.exists()
+        if new_default:
+            try:
+                settings.instance_path.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise QuizzerError(f"Cannot create the folder {settings.instance_path} for your progress store: "
+                                   f"{exc.strerror}.", "choose another place with QUIZZER_INSTANCE or --db.") from None
+        store = Store(settings.db_url)
+        if new_default:
+            click.echo(f"Created your progress store at {settings.default_db_path}", err=True)
+            old = legacy_store()
+            if old is not None:
+                click.echo(f"  (an earlier store is at {old}; to keep using it, set QUIZZER_INSTANCE={old.parent})",
+                           err=True)
+        return store
 
     def store_opener(self):
         """A function that opens the store later, possibly on another thread; the
@@ -59,10 +79,8 @@ class AppContext:
         ctx = click.get_current_context()
 
         def open_store() -> "Store":
-            from ..store import Store
-
             if self._store is None:
-                self._store = Store(self.settings.db_url)
+                self._store = self._open_store()
                 ctx.call_on_close(self._store.close)
             return self._store
 

@@ -42,6 +42,7 @@ def quiz(app: AppContext, user: str, mode: str, count: int, module: int | None, 
     """
     from ..quiz import QuizEngine, QuizOptions
     from ..quiz.console import Reader, TerminalQuiz
+    from ..terminal import enable_line_editing, tolerate_undecodable_input
     from .output import console as make_console
 
     engine = QuizEngine(app.bank(), app.store_opener() if not resume else app.store(), scorer_factory=app.scorer)
@@ -55,7 +56,8 @@ def quiz(app: AppContext, user: str, mode: str, count: int, module: int | None, 
                                        questions=ids, numeric=numeric, seed=seed, minutes=minutes))
     console = make_console()
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
-    reader = Reader(sys.stdin, interactive, console)
+    stdin = tolerate_undecodable_input(sys.stdin)
+    reader = Reader(stdin, interactive, console, editing=enable_line_editing() if interactive else None)
     try:
         TerminalQuiz(run, console, reader, editor=lambda text: click.edit(text)).play()
     finally:

@@ -6,22 +6,28 @@ end-of-input; a numeric answer is one line. At the start of an answer, these
 commands are understood: ``:skip``, ``:hint``, ``:edit`` (write the answer in
 $EDITOR), ``:quit`` (stop; the quiz can be resumed), ``:help``.
 Ctrl-C is ``:quit``: every answer already given is saved.
+
+In a terminal, lines are read with ``input()``, which gives line editing and
+in-memory history where readline is loaded (see ``terminal.enable_line_editing``).
+In a timed exam the clock is read again when an answer is finished: an answer
+finished after the limit is not submitted, and the student is told so.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TextIO
+from typing import Any, TextIO
 
 from rich.console import Console
 from rich.markup import escape
 
-from ..errors import AnswerError
-from .session import Outcome, Presented, QuizRun
+from ..errors import AnswerError, QuizzerError
+from .session import TIME_UP_MESSAGE, Outcome, Presented, QuizRun
 
-__all__ = ["TerminalQuiz", "COMMANDS"]
+__all__ = ["TerminalQuiz", "COMMANDS", "Reader", "time_left", "plural"]
 
 COMMANDS = {
     ":skip": "skip this question (it counts 0 and comes back for review)",
@@ -38,19 +44,59 @@ class Quit(Exception):
 
 @dataclass
 class Reader:
-    """Lines from a stream; ``None`` at end of input."""
+    """Lines from a stream; ``None`` at end of input.
+
+    ``editing`` is the readline module when line editing is on (a terminal with
+    readline): lines then come from ``input()``, which draws the prompt itself so
+    the cursor keys redraw the line correctly. Otherwise the prompt is printed
+    (for a person) and the stream read directly (a pipe, or no readline).
+    """
 
     stream: TextIO
     interactive: bool
     console: Console
+    editing: Any = None
+    warned_bytes: bool = False
 
-    def line(self, prompt: str) -> str | None:
-        if self.interactive:
-            self.console.print(prompt, end="", markup=False, highlight=False)
-        raw = self.stream.readline()
-        if raw == "":
+    def line(self, prompt: str, remember: bool = True) -> str | None:
+        """One line without its end; ``remember=False`` keeps it out of the history (a y/N reply)."""
+        if self.interactive and self.editing is not None:
+            raw = self._typed(prompt, remember)
+        else:
+            if self.interactive:
+                self.console.print(prompt, end="", markup=False, highlight=False)
+            raw = self.stream.readline()
+            raw = None if raw == "" else raw.rstrip("\r\n")
+        if raw is not None and "\ufffd" in raw and not self.warned_bytes:
+            self.warned_bytes = True
+            self.console.print("[yellow]Part of that line was not valid text in this terminal's encoding "
+                               "and reads as \ufffd; check the terminal's character set.[/yellow]")
+        return raw
+
+    def _typed(self, prompt: str, remember: bool) -> str | None:
+        before = self.editing.get_current_history_length()
+        try:
+            raw = input(prompt)
+        except EOFError:
             return None
-        return raw.rstrip("\r\n")
+        after = self.editing.get_current_history_length()
+        if not remember and after > before:  # readline added it (it skips empty lines and repeats)
+            self.editing.remove_history_item(after - 1)
+        return raw
+
+
+def time_left(seconds: float) -> str:
+    """The exam clock, rounded up: a 5-minute exam opens at "5 min left", and
+    "0 min left" never shows while there is time; the last minute counts seconds."""
+    whole = math.ceil(max(seconds, 0.0))  # 59.2 s is "1 min left": a 1-minute exam opens at 1 min
+    if whole >= 60:
+        return f"{math.ceil(whole / 60)} min left"
+    return f"{whole} s left"
+
+
+def plural(count: float, noun: str) -> str:
+    """ "1 minute", "2.5 minutes", "1 item", "3 items"."""
+    return f"{count:g} {noun}" + ("" if count == 1 else "s")
 
 
 class TerminalQuiz:
@@ -61,6 +107,7 @@ class TerminalQuiz:
         self.reader = reader
         self.editor = editor
         self.feedback_now = run.mode != "exam"
+        self._time_up_said = False
 
     # the loop ---------------------------------------------------------------
     def play(self) -> bool:
@@ -87,38 +134,56 @@ class TerminalQuiz:
 
     def _welcome(self) -> None:
         run = self.run
-        timed = f", {run.minutes:g} minutes" if run.minutes else ""
-        what = f"Resuming {run.mode} quiz #{run.info.id}" if run.resumed else f"Starting a {run.mode} quiz"
+        timed = f", {plural(run.minutes, 'minute')}" if run.minutes else ""
+        article = "an" if run.mode[:1] in ("a", "e", "i", "o", "u") else "a"  # "an exam", "a practice"
+        what = f"Resuming {run.mode} quiz #{run.info.id}" if run.resumed else f"Starting {article} {run.mode} quiz"
         self.console.print(f"[bold]{what}[/bold] for {escape(run.user)}: "
-                           f"{len(run.items)} items{timed}, seed {run.seed}. Type :help for commands.")
+                           f"{plural(len(run.items), 'item')}{timed}, seed {run.seed}. Type :help for commands.")
 
     def _out_of_time(self) -> bool:
-        left = self.run.seconds_left()
-        return left is not None and left <= 0
+        return self.run.time_up()
 
     def _close_out_of_time(self) -> None:
         if self._out_of_time() and self.run.pending():
-            self.console.print("[bold red]Time is up.[/bold red] Unanswered items count 0.")
+            said = "" if self._time_up_said else "[bold red]Time is up.[/bold red] "
+            self.console.print(f"{said}Unanswered items count 0.")
             for position in self.run.pending():
                 self.run.skip(self.run.present(position))
+
+    def _late(self) -> None:
+        """The answer was finished after the time limit: it is not submitted (the
+        engine would refuse it too); the item counts 0 with the other unanswered ones."""
+        self._time_up_said = True
+        self.console.print(f"[bold red]{escape(TIME_UP_MESSAGE)}[/bold red]")
 
     def _ask(self, presented: Presented) -> None:
         started = time.monotonic()
         while True:
             answer = self._read_answer(presented)
-            if answer is None:
-                outcome = self.run.skip(presented, time.monotonic() - started)
-                break
+            if self._out_of_time():  # read the clock again: the student may have typed past the limit
+                if answer is not None:
+                    self._late()
+                return
             try:
-                outcome = self.run.submit(presented, answer, time.monotonic() - started)
+                if answer is None:
+                    outcome = self.run.skip(presented, time.monotonic() - started)
+                else:
+                    outcome = self.run.submit(presented, answer, time.monotonic() - started)
                 break
-            except AnswerError as exc:
-                self.console.print(f"[yellow]Could not read your answer ({escape(exc.message)}). "
-                                   "Nothing was recorded; try again.[/yellow]")
+            except QuizzerError as exc:
+                if self._out_of_time():  # the engine refused it: the limit passed while it was graded
+                    self._late()
+                    return
+                if not isinstance(exc, AnswerError):
+                    raise
+                # the message is already a sentence ("Could not read your answer (...). Type ...")
+                self.console.print(f"[yellow]{escape(exc.message)} Nothing was recorded; try again.[/yellow]")
         if self.feedback_now:
             self._feedback(presented, outcome)
         else:
             self.console.print("Answer saved.")
+        if outcome.note:  # how it was kept, e.g. also answered in another terminal
+            self.console.print(f"[yellow]{escape(outcome.note)}[/yellow]")
 
     # input -------------------------------------------------------------------
     def _read_answer(self, presented: Presented) -> str | None:
@@ -176,7 +241,7 @@ class TerminalQuiz:
         run = self.run
         so_far = f" · score so far {run.score:g}/{run.max:g}" if run.max and self.feedback_now else ""
         left = run.seconds_left()
-        clock = f" · {max(0, int(left // 60))} min left" if left is not None else ""
+        clock = f" · {time_left(left)}" if left is not None else ""
         kind = "numeric" if presented.numeric else f"{presented.marks:g} marks"
         self.console.print(f"\n[bold]Question {presented.number} of {presented.total}[/bold] · "
                            f"{escape(presented.question.id)} {escape(presented.question.title)} · {kind}"
@@ -192,7 +257,7 @@ class TerminalQuiz:
 
         render_outcome(self.console, presented, outcome)
         if self.reader.interactive and not outcome.skipped:
-            more = self.reader.line("Show the explanation? [y/N] ")
+            more = self.reader.line("Show the explanation? [y/N] ", remember=False)
             if more and more.strip().lower().startswith("y"):
                 from ..terminal import render_explanation
 

@@ -1,10 +1,18 @@
 """Running a quiz: start or resume a session, present items, grade, record.
 
 Nothing here reads the keyboard or prints: the terminal front end (and the
-tests) drive a ``QuizRun`` by calling ``present``, ``submit`` and ``skip``. Each
-graded answer is committed at once, with the question's content hash and, for a
-numeric item, the variant's family and seed, so the quiz can be resumed, and
-the answer regraded, exactly.
+tests) drive a ``QuizRun`` by calling ``present``, ``begin`` (once the first
+question is on screen), ``submit`` and ``skip``. Each graded answer is committed
+at once, with the question's content hash and, for a numeric item, the variant's
+family and seed, so the quiz can be resumed, and the answer regraded, exactly.
+
+Three promises a student relies on:
+- nothing is asked before the store has taken a write (``begin``): a read-only
+  or full store is reported before the first answer is typed, not after;
+- an answer that arrives after a timed quiz's end is refused (``TimeUp``), not
+  marked or stored;
+- the same quiz resumed in two terminals loses no answer: an item answered in
+  both is kept twice, the second as one more attempt (``Outcome.note`` says so).
 """
 
 from __future__ import annotations
@@ -14,7 +22,7 @@ import secrets
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
@@ -22,13 +30,25 @@ if TYPE_CHECKING:
     from ..store import Store
 
 from ..bank import Bank, Question
-from ..errors import NotFound
+from ..errors import NotFound, QuizzerError
 from ..progress import group_mastery, question_mastery
 from ..review import rating_for, review
 from ..store import NewResponse, SessionInfo, confidence_of
 from .plan import Item, QuizOptions, make_plan, order_questions, select_questions
 
-__all__ = ["QuizEngine", "QuizRun", "Presented", "Outcome", "utcnow"]
+__all__ = ["QuizEngine", "QuizRun", "Presented", "Outcome", "TimeUp", "utcnow", "TIME_UP_MESSAGE",
+           "ANSWERED_ELSEWHERE"]
+
+TIME_UP_MESSAGE = "Time is up; that answer came after the end and was not marked."
+ANSWERED_ELSEWHERE = ("This question was also answered in another terminal running this quiz; "
+                      "both answers are kept.")
+
+
+class TimeUp(QuizzerError):
+    """An answer arrived after a timed quiz had ended: it was not marked or stored."""
+
+    def __init__(self) -> None:
+        super().__init__(TIME_UP_MESSAGE)
 
 
 def utcnow() -> datetime:
@@ -61,6 +81,7 @@ class Outcome:
     skipped: bool = False
     solution: tuple[str, ...] = ()
     result: Any = None  # the scorer's GradeResult or the checker's CheckResult
+    note: str = ""  # something the student should know about how it was kept (ANSWERED_ELSEWHERE)
 
     @property
     def full(self) -> bool:
@@ -143,20 +164,21 @@ class QuizEngine:
 
 
 class QuizRun:
-    """One session in progress; a new one may still be being written (``starting``)."""
+    """One session in progress; a new one is written by ``begin``."""
 
     def __init__(self, engine: QuizEngine, info: "SessionInfo | Callable[[], SessionInfo]", *,
                  plan: list[Item] | None = None,
                  user: str = "", mode: str = "", seed: int = 0, settings: dict | None = None,
                  started_at: datetime | None = None) -> None:
         self.engine = engine
-        if callable(info):  # a new session, written when first needed or in the background
-            self._begin, self._starting, self._info = info, None, None
+        self._checked = False  # whether begin() has proved the store takes writes
+        if callable(info):  # a new session, written by begin() (or when first needed)
+            self._begin, self._info = info, None
             self.items, self.user, self.mode, self.seed = list(plan or []), user, mode, seed
             self.settings, self.started_at = dict(settings or {}), started_at
             self.answered, self.score, self.max = set(), 0.0, 0.0
             return
-        self._begin, self._starting, self._info = None, None, info
+        self._begin, self._info = None, info
         self.items = [Item.from_json(i) for i in info.plan]
         self.user, self.mode, self.seed, self.settings = info.user, info.mode, info.seed, dict(info.settings)
         self.started_at = info.started_at
@@ -165,18 +187,31 @@ class QuizRun:
         self.score = sum(r.score for r in done)
         self.max = sum(r.max_score for r in done)
 
+    def begin(self) -> SessionInfo:
+        """Write the session now: a new one is created and committed, a resumed one
+        is rewritten. Call it once the first question is on screen and before the
+        student types: opening the store then costs the student nothing, and a
+        store that cannot take a write (read-only, disk full) raises its
+        ``QuizzerError`` before any answer could be lost."""
+        if self._checked:
+            return self.info
+        if self._info is None:
+            self._info = self._begin()
+        else:
+            self.engine.store.check_writable(self._info.id)
+        self._checked = True
+        return self._info
+
     def begin_in_background(self) -> None:
-        """Write a new session on the background thread (call once the first
-        question is on screen, so that opening the store does not delay it)."""
-        if self._begin is not None and self._starting is None:
-            self._starting = self.engine._background.submit(self._begin)
+        """The name the terminal front end calls ``begin`` by (kept for it): the
+        write is no longer left to a background thread, see ``begin``."""
+        self.begin()
 
     @property
     def info(self) -> SessionInfo:
-        """The stored session (waits for a new one to be written)."""
+        """The stored session (written now if it is new)."""
         if self._info is None:
-            self.begin_in_background()
-            self._info = self._starting.result()
+            self.begin()
         return self._info
 
     @property
@@ -196,6 +231,11 @@ class QuizRun:
         elapsed = (self.engine.now() - self.started_at).total_seconds()
         return self.minutes * 60 - elapsed
 
+    def time_up(self) -> bool:
+        """Whether a timed quiz has ended (an untimed one never does)."""
+        left = self.seconds_left()
+        return left is not None and left <= 0
+
     def present(self, position: int) -> Presented:
         item = self.items[position]
         question = self.engine.bank.get(item.question_id)
@@ -211,15 +251,18 @@ class QuizRun:
 
     def submit(self, presented: Presented, text: str, seconds: float = 0.0) -> Outcome:
         """Grade and commit an answer. An unreadable numeric answer raises
-        ``AnswerError`` and records nothing, so the student can type it again."""
+        ``AnswerError`` and records nothing, so the student can type it again; an
+        answer that arrives after a timed quiz's end raises ``TimeUp`` and is
+        neither marked nor stored (the item then counts as unanswered)."""
+        if self.time_up():
+            raise TimeUp()
         if presented.numeric:
             outcome = self._check_numeric(presented, text)
         else:
             result = self.engine.scorer().grade(presented.question, text)
             criteria = [c.to_json() for c in result.criteria]
             outcome = Outcome(presented.item, result.score, result.max, result.feedback, criteria, result=result)
-        self._record(presented, text, outcome, seconds)
-        return outcome
+        return self._record(presented, text, outcome, seconds)
 
     def _check_numeric(self, presented: Presented, text: str) -> Outcome:
         from ..answers import check_answer
@@ -233,27 +276,36 @@ class QuizRun:
                        solution=presented.variant.solution, result=check)
 
     def skip(self, presented: Presented, seconds: float = 0.0) -> Outcome:
-        outcome = Outcome(presented.item, 0.0, presented.marks, "Skipped.", skipped=True,
+        """Record the item as not answered (0 marks). After a timed quiz's end this
+        is what every unanswered item becomes, so a late skip is kept as that:
+        "Time was up." rather than the student's skip."""
+        feedback = "Time was up." if self.time_up() else "Skipped."
+        outcome = Outcome(presented.item, 0.0, presented.marks, feedback, skipped=True,
                           solution=presented.variant.solution if presented.numeric else ())
-        self._record(presented, "", outcome, seconds)
-        return outcome
+        return self._record(presented, "", outcome, seconds)
 
-    def _record(self, presented: Presented, text: str, outcome: Outcome, seconds: float) -> None:
+    def _record(self, presented: Presented, text: str, outcome: Outcome, seconds: float) -> Outcome:
         engine, item = self.engine, presented.item
         now = engine.now()
         rating = rating_for(outcome.score, outcome.max, outcome.criteria, outcome.skipped)
         previous = engine.store.review_cards(self.user).get(item.question_id)
         card = review(previous, item.question_id, rating, now)
         session_id = self.info.id
-        engine.store.record(session_id, NewResponse(
+        kept_at = engine.store.record_answer(session_id, NewResponse(
             position=presented.position, question_id=item.question_id,
             content_hash=presented.question.content_hash, answer=text, score=outcome.score,
             max_score=outcome.max, criteria=outcome.criteria, feedback=outcome.feedback,
             family=item.family, variant_seed=item.seed, skipped=outcome.skipped,
             seconds=round(seconds, 2), rating=rating, **confidence_of(outcome.result)), now, card)
         self.answered.add(presented.position)
+        if kept_at != presented.position:  # answered in another terminal too: kept as one more attempt
+            # positions up to it were added (and answered) by the other terminals
+            self.answered.update(range(len(self.items), kept_at + 1))
+            self.items += [item] * (kept_at + 1 - len(self.items))
+            outcome = replace(outcome, note=ANSWERED_ELSEWHERE)
         self.score += outcome.score
         self.max += outcome.max
+        return outcome
 
     def finish(self) -> SessionInfo:
         self.engine.store.finish_session(self.info.id, self.engine.now())

@@ -158,7 +158,7 @@ def score_criterion(reading: Reading, compiled: CompiledCriterion, evidence: Evi
     share = min(1.0, len(found) / criterion.need)
     earned = floor_half(criterion.marks * share)
     cancelled = _cancelled(reading, compiled, evidence, consistent)
-    ideas = f"{len(found)}/{criterion.need} of the ideas needed"
+    ideas = f"{min(len(found), criterion.need)}/{criterion.need} of the ideas needed"
     doubts: list[str] = []
     if cancelled:
         awarded, reason = 0.0, f"cancelled: {cancelled} ({ideas} were shown)"

@@ -8,10 +8,11 @@ answer to the same question always gets the same marks and the same feedback.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from ..bank import Bank, Question
+from ..limits import MAX_ANSWER_CHARS
 from .concepts import Phrase, Reading, compile_phrase
 from .confidence import assess
 from .feedback import compose_feedback
@@ -23,9 +24,14 @@ from .roles import RoleSet
 from .rubric import CompiledCriterion, find_evidence, neighbours, score_criterion
 from .similarity import Similarity
 
-__all__ = ["Scorer"]
+__all__ = ["Scorer", "TRUNCATED_FLAG", "truncation_note"]
 
-MAX_ANSWER_CHARS = 20_000
+TRUNCATED_FLAG = "truncated"  # in GradeResult.flags: the answer was longer than MAX_ANSWER_CHARS
+
+
+def truncation_note() -> str:
+    return (f"Only the first {MAX_ANSWER_CHARS:,} characters of this answer were read and marked; "
+            "the rest was not read.")
 
 
 @dataclass(frozen=True)
@@ -126,7 +132,21 @@ class Scorer:
 
     def grade_many(self, items: Sequence[tuple[Question, str]]) -> list[GradeResult]:
         """Grade answers in bulk: each answer is read once, and similarities are
-        computed in one matrix product per question."""
+        computed in one matrix product per question.
+
+        Only the first ``MAX_ANSWER_CHARS`` characters of an answer are read (the
+        store keeps no more either); a longer answer's result carries the flag
+        ``TRUNCATED_FLAG`` and its feedback ends by saying the rest was not read."""
+        results = self._grade_many(items)
+        return [self._noted(result) if len(answer) > MAX_ANSWER_CHARS else result
+                for result, (_, answer) in zip(results, items)]
+
+    @staticmethod
+    def _noted(result: GradeResult) -> GradeResult:
+        return replace(result, flags=(*result.flags, TRUNCATED_FLAG),
+                       feedback=f"{result.feedback}\n{truncation_note()}".lstrip("\n"))
+
+    def _grade_many(self, items: Sequence[tuple[Question, str]]) -> list[GradeResult]:
         if not items:
             return []
         answers = [answer[:MAX_ANSWER_CHARS] for _, answer in items]

@@ -1,5 +1,10 @@
 """Grading an exam, in the progress store: one finished exam session per
-student, so that the class report and the student's own report include it."""
+student, so that the class report and the student's own report include it.
+
+Each student's session is replaced in one transaction (``Store.replace_session``):
+a grading run killed half-way leaves every student with either the previous
+result or the new one, and running it again finishes the job.
+"""
 
 from __future__ import annotations
 
@@ -17,16 +22,13 @@ def store_results(store, exam: Exam, results: list[StudentResult], now: datetime
 
     hashes = {q.id: q.content_hash for q in exam.questions}
     for r in results:
-        user = r.sheet.student.student_id
-        store.delete_sessions(user, "exam", exam.exam_id)
-        info = store.start_session(user, kind="exam", mode="paper", seed=exam.spec.seed, title=exam.exam_id,
-                                   plan=[i.to_json() for i in r.sheet.items],
-                                   settings={"exam_title": exam.spec.title, "name": r.sheet.student.name},
-                                   now=now)
-        for position, m in enumerate(r.marks):
-            store.record(info.id, NewResponse(
-                position=position, question_id=m.item.question_id, content_hash=hashes.get(m.item.question_id, ""),
-                answer=m.answer, score=m.score, max_score=m.max, criteria=list(m.criteria), feedback=m.feedback,
-                family=m.item.family, variant_seed=m.item.seed, skipped=m.missing, **m.confidence), now)
-        store.finish_session(info.id, now)
+        responses = [NewResponse(
+            position=position, question_id=m.item.question_id, content_hash=hashes.get(m.item.question_id, ""),
+            answer=m.answer, score=m.score, max_score=m.max, criteria=list(m.criteria), feedback=m.feedback,
+            family=m.item.family, variant_seed=m.item.seed, skipped=m.missing, **m.confidence)
+            for position, m in enumerate(r.marks)]
+        store.replace_session(r.sheet.student.student_id, kind="exam", mode="paper", seed=exam.spec.seed,
+                              title=exam.exam_id, plan=[i.to_json() for i in r.sheet.items],
+                              settings={"exam_title": exam.spec.title, "name": r.sheet.student.name},
+                              responses=responses, now=now)
     return len(results)

@@ -10,11 +10,10 @@ an immediate one waits its turn.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
+from ..config import sqlite_path
 from ..errors import QuizzerError
 
 __all__ = ["make_engine", "display_url", "BUSY_TIMEOUT_MS"]
@@ -37,6 +36,19 @@ def _normalise(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
+def _check_folder(url: str) -> None:
+    """A SQLite file in a folder that does not exist is a mistyped path, not a
+    request for a new empty store: refuse it (the default store's folder is made
+    by the caller, which knows it is the default)."""
+    path = sqlite_path(url)
+    if path is None:
+        return
+    folder = path.parent
+    if not folder.is_dir():
+        raise QuizzerError(f"The folder {folder} for the database {path} does not exist.",
+                           "check the path given with --db or QUIZZER_DB, or create the folder first.")
+
+
 def make_engine(url: str) -> Engine:
     try:
         url = _normalise(url)
@@ -53,14 +65,7 @@ def make_engine(url: str) -> Engine:
 
 
 def _sqlite_engine(url: str) -> Engine:
-    database = make_url(url).database
-    if database and database != ":memory:":
-        folder = Path(database).expanduser().parent
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise QuizzerError(f"Cannot create the folder {folder} for the database: {exc.strerror}.",
-                               "choose another place with --db PATH or QUIZZER_DB.") from None
+    _check_folder(url)
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine, "connect")

@@ -1,6 +1,9 @@
 """The tables. Only the store imports these; everything else sees plain records.
 
-Times are stored as UTC. Scores are floats in half-mark steps. A response keeps
+Times are stored as UTC. Every text a user gives (names, titles, answers,
+feedback, misconception wording) goes through ``UserString``/``UserText``, the one
+place where a NUL character is replaced and an answer is cut to the length the
+scorer reads. Scores are floats in half-mark steps. A response keeps
 the question's content hash, the variant family and seed (for numeric items),
 the answer exactly as typed, and the per-criterion result as JSON, so it can be
 shown again, regraded, and aggregated in SQL for reports.
@@ -14,9 +17,11 @@ from typing import Any
 from sqlalchemy import JSON, DateTime, Float, ForeignKey, Index, Integer, String, Text, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from ..limits import MAX_ANSWER_CHARS
 from ..misconceptions import parts as misconception_parts
 
-__all__ = ["Base", "User", "QuizSession", "Response", "CriterionResult", "ReviewState", "Regrade", "UTCDateTime",
+__all__ = ["Base", "UserString", "UserText", "clean_text", "REPLACEMENT", "User", "QuizSession", "Response",
+           "CriterionResult", "ReviewState", "Regrade", "UTCDateTime",
            "QuestionProgress", "CriterionProgress", "MisconceptionCount", "criterion_rows", "misconception_parts"]
 
 
@@ -37,6 +42,51 @@ class UTCDateTime(TypeDecorator):
         return value.replace(tzinfo=timezone.utc) if value is not None else None
 
 
+REPLACEMENT = "\ufffd"  # what a NUL character is stored as
+
+
+def clean_text(value: str | None, limit: int | None = None) -> str | None:
+    """A user's text as the store keeps it, identically on SQLite and PostgreSQL.
+
+    PostgreSQL text cannot hold a NUL character (it refuses the whole statement,
+    which ended a quiz and lost the answer), so every NUL becomes U+FFFD, the
+    replacement character, everywhere. ``limit`` cuts an answer to what the scorer
+    reads (``MAX_ANSWER_CHARS``): nothing beyond it is graded, so nothing beyond
+    it is kept.
+    """
+    if value is None:
+        return None
+    value = str(value)
+    if limit is not None and len(value) > limit:
+        value = value[:limit]
+    return value.replace("\x00", REPLACEMENT) if "\x00" in value else value
+
+
+class UserString(TypeDecorator):
+    """A short text a user gives (a name, a title): NUL replaced, see ``clean_text``."""
+
+    impl = String
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return clean_text(value)
+
+
+class UserText(TypeDecorator):
+    """A long text a user gives (an answer, feedback quoting it): NUL replaced and,
+    with ``limit``, cut to that many characters, see ``clean_text``."""
+
+    impl = Text
+    cache_ok = True
+
+    def __init__(self, limit: int | None = None) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def process_bind_param(self, value, dialect):
+        return clean_text(value, self.limit)
+
+
 class Base(DeclarativeBase):
     type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
 
@@ -44,7 +94,7 @@ class Base(DeclarativeBase):
 class User(Base):
     __tablename__ = "users"
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(UserString(200), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
@@ -55,7 +105,7 @@ class QuizSession(Base):
     kind: Mapped[str] = mapped_column(String(20), default="quiz")  # quiz | exam
     mode: Mapped[str] = mapped_column(String(20))
     seed: Mapped[int] = mapped_column(Integer)
-    title: Mapped[str] = mapped_column(String(200), default="")
+    title: Mapped[str] = mapped_column(UserString(200), default="")
     settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     plan: Mapped[list[Any]] = mapped_column(JSON, default=list)  # the items drawn, in order
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -80,11 +130,11 @@ class Response(Base):
     family: Mapped[str | None] = mapped_column(String(60), nullable=True)
     variant_seed: Mapped[int | None] = mapped_column(Integer, nullable=True)
     content_hash: Mapped[str] = mapped_column(String(40), default="")
-    answer: Mapped[str] = mapped_column(Text, default="")
+    answer: Mapped[str] = mapped_column(UserText(MAX_ANSWER_CHARS), default="")
     score: Mapped[float] = mapped_column(Float)
     max_score: Mapped[float] = mapped_column(Float)
     criteria: Mapped[list[Any]] = mapped_column(JSON, default=list)
-    feedback: Mapped[str] = mapped_column(Text, default="")
+    feedback: Mapped[str] = mapped_column(UserText(), default="")
     skipped: Mapped[bool] = mapped_column(default=False)
     seconds: Mapped[float] = mapped_column(Float, default=0.0)
     rating: Mapped[int | None] = mapped_column(Integer, nullable=True)  # FSRS rating given (added in 0002)
@@ -116,8 +166,8 @@ class CriterionResult(Base):
     criterion_id: Mapped[str] = mapped_column(String(80))
     awarded: Mapped[float] = mapped_column(Float)
     max_marks: Mapped[float] = mapped_column(Float)
-    misconception: Mapped[str | None] = mapped_column(Text, nullable=True)  # as recorded
-    phrase: Mapped[str | None] = mapped_column(Text, nullable=True)  # the bank's wording of it
+    misconception: Mapped[str | None] = mapped_column(UserText(), nullable=True)  # as recorded
+    phrase: Mapped[str | None] = mapped_column(UserText(), nullable=True)  # the bank's wording of it
 
     __table_args__ = (
         Index("ix_criterion_results_response", "response_id"),
@@ -188,10 +238,10 @@ class MisconceptionCount(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     question_id: Mapped[str] = mapped_column(String(40))
     criterion_id: Mapped[str] = mapped_column(String(80))
-    phrase: Mapped[str] = mapped_column(Text)
+    phrase: Mapped[str] = mapped_column(UserText())
     count: Mapped[int] = mapped_column(Integer)
     last_seen: Mapped[datetime] = mapped_column(UTCDateTime)
-    words: Mapped[str] = mapped_column(Text)  # the student's words, most recently
+    words: Mapped[str] = mapped_column(UserText())  # the student's words, most recently
 
     __table_args__ = (Index("ix_misconception_counts_key", "user_id", "question_id", "criterion_id", "phrase",
                             unique=True),)

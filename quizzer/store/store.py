@@ -2,16 +2,20 @@
 
 Every method is one short transaction, committed before it returns: an answer is
 on disk the moment it has been graded, so a killed quiz loses nothing but the
-answer being typed.
+answer being typed. What must change together changes in one transaction (an
+exam graded again replaces a student's session whole, ``replace_session``), and
+a database that cannot take a write says so as a ``QuizzerError``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace as dataclass_replace
 from datetime import datetime
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError, InternalError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..errors import NotFound, QuizzerError
@@ -21,7 +25,20 @@ from .migrate import upgrade
 from .models import CriterionResult, QuizSession, Regrade, Response, ReviewState, User, criterion_rows
 from .records import NewResponse, ResponseRecord, ReviewCard, SessionInfo
 
-__all__ = ["Store"]
+__all__ = ["Store", "unwritable", "WRITE_HINT"]
+
+WRITE_HINT = ("nothing can be saved there: check that the disk has room and that you may write the file "
+              "(a read-only copy, a full disk or a missing folder), or choose another store with --db.")
+# how SQLite and PostgreSQL word a database that cannot take a write
+_UNWRITABLE = {"readonly database": "the database is read-only", "read-only": "the database is read-only",
+               "disk is full": "the disk is full", "no space left": "the disk is full",
+               "disk i/o error": "the disk failed (an I/O error)", "unable to open": "the file cannot be opened"}
+
+
+def unwritable(exc: Exception) -> str | None:
+    """Why ``exc`` says the database cannot be written, or None for anything else."""
+    text = str(getattr(exc, "orig", None) or exc).lower()
+    return next((reason for words, reason in _UNWRITABLE.items() if words in text), None)
 
 
 class Store:
@@ -30,6 +47,9 @@ class Store:
         self.engine = make_engine(url)
         try:
             upgrade(self.engine)
+        except QuizzerError:  # a database from a newer Quizzer
+            self.engine.dispose()
+            raise
         except OperationalError as exc:
             self.engine.dispose()
             raise QuizzerError(f"Cannot open the database {display_url(url)}: {exc.orig}",
@@ -45,8 +65,26 @@ class Store:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def _session(self) -> Session:
-        return self._sessions.begin()  # commits on success, rolls back on error
+    @contextmanager
+    def _session(self) -> Iterator[Session]:
+        """A write transaction: commits on success, rolls back on error. A database
+        that cannot be written (read-only, disk full, folder gone) is a
+        ``QuizzerError`` naming it, not a traceback."""
+        try:
+            with self._sessions.begin() as db:
+                yield db
+        except (OperationalError, InternalError) as exc:
+            reason = unwritable(exc)
+            if reason is None:
+                raise
+            raise QuizzerError(f"Cannot write to the progress store {display_url(self.url)}: {reason}.",
+                               WRITE_HINT) from None
+
+    def check_writable(self, session_id: int) -> None:
+        """Prove the store takes writes before a student types (a resumed quiz
+        writes nothing else before its first answer): rewrite one session row."""
+        with self._session() as db:
+            db.execute(update(QuizSession).where(QuizSession.id == session_id).values(mode=QuizSession.mode))
 
     # users -----------------------------------------------------------------
     def user_id(self, name: str, now: datetime) -> int:
@@ -127,25 +165,69 @@ class Store:
     # responses -------------------------------------------------------------
     def record(self, session_id: int, response: NewResponse, now: datetime,
                review: ReviewCard | None = None) -> int:
-        """Commit one graded answer (and the card it moved) in one transaction."""
+        """Commit one graded answer (and the card it moved) in one transaction.
+        A position already answered is refused (``IntegrityError``)."""
         with self._session() as db:
-            user_id = db.scalar(select(QuizSession.user_id).where(QuizSession.id == session_id))
-            if user_id is None:
-                raise NotFound(f"No session {session_id}.")
-            row = Response(session_id=session_id, user_id=user_id, created_at=now, **response.__dict__)
-            db.add(row)
-            db.flush()
-            db.add_all(criterion_rows(row.id, user_id, row.question_id, row.criteria))
-            db.flush()  # the summaries may be recomputed from these rows
-            summaries.record(db.connection(), response_id=row.id, user_id=user_id, session_id=session_id,
+            return self._add_response(db, self._locked_session(db, session_id), response, now, review).id
+
+    def record_answer(self, session_id: int, response: NewResponse, now: datetime,
+                      review: ReviewCard | None = None) -> int:
+        """Commit a quiz answer like ``record``, and return the position it was kept at.
+
+        The same session may be open in two terminals (``quiz --resume`` twice):
+        when the item was answered elsewhere in the meantime, this answer is not
+        thrown away but kept as one more attempt, at a new position appended to
+        the session's plan. The session row is locked first, so two answers to one
+        session are written one after the other on PostgreSQL too (SQLite's
+        writers always take turns).
+        """
+        with self._session() as db:
+            session = self._locked_session(db, session_id)
+            taken = db.scalar(select(func.count()).select_from(Response).where(
+                Response.session_id == session_id, Response.position == response.position))
+            if taken:
+                response = self._append_to_plan(db, session, response)
+            self._add_response(db, session, response, now, review)
+            return response.position
+
+    @staticmethod
+    def _locked_session(db: Session, session_id: int) -> QuizSession:
+        session = db.scalar(select(QuizSession).where(QuizSession.id == session_id).with_for_update())
+        if session is None:
+            raise NotFound(f"No session {session_id}.")
+        return session
+
+    @staticmethod
+    def _append_to_plan(db: Session, session: QuizSession, response: NewResponse) -> NewResponse:
+        plan = list(session.plan or [])
+        last = db.scalar(select(func.max(Response.position)).where(Response.session_id == session.id))
+        position = max(len(plan), (last or 0) + 1)
+        item = dict(plan[response.position]) if response.position < len(plan) else {
+            "question_id": response.question_id, "family": response.family, "seed": response.variant_seed}
+        plan += [item] * (position + 1 - len(plan))  # positions past the plan's end keep their item
+        session.plan = plan
+        return dataclass_replace(response, position=position)
+
+    @staticmethod
+    def _add_response(db: Session, session: QuizSession, response: NewResponse, now: datetime,
+                      review: ReviewCard | None = None, summarise: bool = True) -> Response:
+        """Insert one response, its criterion rows and (unless the caller rebuilds
+        them) its summaries, in the caller's transaction."""
+        row = Response(session_id=session.id, user_id=session.user_id, created_at=now, **response.__dict__)
+        db.add(row)
+        db.flush()
+        db.add_all(criterion_rows(row.id, session.user_id, row.question_id, row.criteria))
+        db.flush()  # the summaries may be recomputed from these rows
+        if summarise:
+            summaries.record(db.connection(), response_id=row.id, user_id=session.user_id, session_id=session.id,
                              question_id=row.question_id, family=row.family, score=row.score,
                              max_score=row.max_score, seconds=row.seconds, now=now, criteria=row.criteria)
-            if review is not None:
-                db.merge(ReviewState(user_id=user_id, question_id=review.question_id, card=review.card,
-                                     due=review.due, stability=review.stability, reviews=review.reviews,
-                                     last_review=review.last_review))
-            db.flush()
-            return row.id
+        if review is not None:
+            db.merge(ReviewState(user_id=session.user_id, question_id=review.question_id, card=review.card,
+                                 due=review.due, stability=review.stability, reviews=review.reviews,
+                                 last_review=review.last_review))
+        db.flush()
+        return row
 
     def responses(self, *, session_id: int | None = None, user: str | None = None,
                   question_id: str | None = None) -> list[ResponseRecord]:
@@ -205,11 +287,35 @@ class Store:
     def delete_sessions(self, user: str, kind: str, title: str) -> int:
         """Remove a user's sessions of one kind and title (an exam graded again)."""
         with self._session() as db:
-            rows = db.scalars(select(QuizSession).join(User).where(
-                User.name == user, QuizSession.kind == kind, QuizSession.title == title)).all()
-            for row in rows:
-                db.delete(row)
+            return self._delete_sessions(db, user, kind, title)
+
+    @staticmethod
+    def _delete_sessions(db: Session, user: str, kind: str, title: str) -> int:
+        rows = db.scalars(select(QuizSession).join(User).where(
+            User.name == user, QuizSession.kind == kind, QuizSession.title == title)).all()
+        for row in rows:
+            db.delete(row)
+        db.flush()
+        if rows:
+            summaries.rebuild(db.connection(), user_id=rows[0].user_id)
+        return len(rows)
+
+    def replace_session(self, user: str, *, kind: str, title: str, mode: str, seed: int, plan: list[dict],
+                        settings: dict, responses: Iterable[NewResponse], now: datetime) -> SessionInfo:
+        """Put a finished session in place of the user's sessions of this kind and
+        title (an exam graded again), with all its responses, in ONE transaction:
+        a run killed at any moment leaves either the old result or the new one,
+        never neither. The user's summaries are recomputed once, at the end."""
+        user_id = self.user_id(user, now)
+        with self._session() as db:
+            self._delete_sessions(db, user, kind, title)
+            row = QuizSession(user_id=user_id, kind=kind, mode=mode, seed=seed, title=title, settings=settings,
+                              plan=plan, started_at=now, ended_at=now)
+            db.add(row)
             db.flush()
-            if rows:
-                summaries.rebuild(db.connection(), user_id=rows[0].user_id)
-            return len(rows)
+            count = 0
+            for response in responses:
+                self._add_response(db, row, response, now, summarise=False)
+                count += 1
+            summaries.rebuild(db.connection(), user_id=user_id)
+            return self._info(row, user, count)

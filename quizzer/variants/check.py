@@ -14,13 +14,15 @@ student can type it again. A readable answer is compared element by element:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from ..errors import AnswerError, NotFound
 from .family import Mistake, Tolerance, Variant
 
-__all__ = ["CheckResult", "check_answer", "mark", "matches", "format_answer", "describe_tolerance", "MAX_MARK"]
+__all__ = ["CheckResult", "check_answer", "mark", "matches", "format_answer", "expected_text", "asked_precision",
+           "Precision", "describe_tolerance", "MAX_MARK"]
 
 MAX_MARK = 1.0
 # Float mistakes of exactly-marked (integer) families, such as 234.375 updates, match within 1%.
@@ -49,14 +51,72 @@ class CheckResult:
                 "parsed": self.parsed, "feedback": self.feedback}
 
 
-def format_answer(value: Any, unit: str = "") -> str:
-    """An answer for feedback: up to 6 significant figures, lists in brackets."""
+# The precision a prompt asks for, in the words the families end their prompts with
+# ("Give it to 3 significant figures", "each to 4 decimal places"); the last one counts.
+_ASKED = re.compile(r"\bto (\d+) (significant figure|decimal place)s?\b")
+
+
+@dataclass(frozen=True)
+class Precision:
+    """How many digits an answer is asked for: ``figures`` significant ones, or ``places`` decimals."""
+
+    figures: int | None = None
+    places: int | None = None
+
+
+def asked_precision(prompt: str) -> Precision | None:
+    """The precision the prompt asks the student for, or None when it asks for none.
+
+    The prompt is what the student read, so the answer shown back follows it: a
+    question asking for 3 significant figures shows 0.0536, not 0.0536056.
+    """
+    found = _ASKED.findall(prompt)
+    if not found:
+        return None
+    digits, kind = found[-1]
+    if int(digits) < 1 or int(digits) > 15:
+        return None
+    return Precision(figures=int(digits)) if kind == "significant figure" else Precision(places=int(digits))
+
+
+def format_answer(value: Any, unit: str = "", precision: Precision | None = None) -> str:
+    """An answer for feedback, lists in brackets: to the ``precision`` asked for (trailing
+    zeros kept, 0.0900 to 3 significant figures), else up to 6 significant figures."""
     if isinstance(value, list):
-        return "[" + ", ".join(format_answer(v) for v in value) + "]"
+        return "[" + ", ".join(format_answer(v, precision=precision) for v in value) + "]"
     if isinstance(value, bool):
         return "yes" if value else "no"
-    text = str(value) if isinstance(value, int) else f"{value:.6g}"
+    if isinstance(value, int):
+        text = str(value)
+    elif precision is None:
+        text = f"{value:.6g}"
+    elif precision.places is not None:
+        text = _without_negative_zero(f"{value:.{precision.places}f}")
+    else:
+        text = _significant(value, precision.figures)
     return f"{text}{unit}"
+
+
+def expected_text(variant: Variant) -> str:
+    """The variant's answer as a student is shown it: with its unit, to the precision its prompt asks."""
+    return format_answer(variant.answer, variant.unit, asked_precision(variant.prompt))
+
+
+def _significant(value: float, figures: int) -> str:
+    """``value`` to ``figures`` significant figures; powers of ten below 1e-4 or from 1e6 up
+    as 1.23e-5, the form the prompts accept."""
+    if value == 0:
+        return "0" if figures == 1 else "0." + "0" * (figures - 1)
+    mantissa, exponent = f"{value:.{figures - 1}e}".split("e")
+    power = int(exponent)  # after rounding: 9.996 to 3 figures is 1.00e+01
+    if power < -4 or power >= 6:
+        return f"{mantissa}e{power}"
+    return _without_negative_zero(f"{float(f'{mantissa}e{power}'):.{max(figures - 1 - power, 0)}f}")
+
+
+def _without_negative_zero(text: str) -> str:
+    """-0.000 (a tiny negative rounded away) reads as 0.000."""
+    return text[1:] if text.startswith("-") and not text.strip("-0.") else text
 
 
 def describe_tolerance(tolerance: Tolerance) -> str:
@@ -104,7 +164,7 @@ def mark(variant: Variant, parsed: Any) -> CheckResult:
     right = [matches(t, w, variant.tolerance) for t, w in zip(typed, wanted)]
     score = round(MAX_MARK * sum(right) / len(right), 4)
     if all(right):
-        return CheckResult(True, score, MAX_MARK, expected, parsed, _praise(expected, variant.unit))
+        return CheckResult(True, score, MAX_MARK, expected, parsed, _praise(variant))
     mistake = _recognise(variant, typed, right) or _generic_mistake(variant, typed)
     feedback = _wrong_feedback(variant, typed, right)
     if mistake:
@@ -113,22 +173,22 @@ def mark(variant: Variant, parsed: Any) -> CheckResult:
 
 
 # Feedback never opens with a verdict ("Correct", "Not right"): callers print their own.
-def _praise(expected: Any, unit: str) -> str:
-    if isinstance(expected, list):
-        return f"All {len(expected)} numbers are right: {format_answer(expected)}."
-    return f"The answer is {format_answer(expected, unit)}."
+def _praise(variant: Variant) -> str:
+    if isinstance(variant.answer, list):
+        return f"All {len(variant.answer)} numbers are right: {expected_text(variant)}."
+    return f"The answer is {expected_text(variant)}."
 
 
 def _wrong_feedback(variant: Variant, typed: list, right: list[bool]) -> str:
-    expected, unit = variant.answer, variant.unit
+    expected, unit, precision = variant.answer, variant.unit, asked_precision(variant.prompt)
     if not isinstance(expected, list):
-        return f"The answer is {format_answer(expected, unit)}; you gave {format_answer(typed[0], unit)}."
+        return f"The answer is {expected_text(variant)}; you gave {format_answer(typed[0], unit)}."
     wrong = [i for i, ok in enumerate(right) if not ok]
-    details = "; ".join(f"number {i + 1} should be {format_answer(expected[i])} (you gave {format_answer(typed[i])})"
-                        for i in wrong[:_SHOWN_WRONG])
+    details = "; ".join(f"number {i + 1} should be {format_answer(expected[i], precision=precision)} "
+                        f"(you gave {format_answer(typed[i])})" for i in wrong[:_SHOWN_WRONG])
     more = f"; and {len(wrong) - _SHOWN_WRONG} more" if len(wrong) > _SHOWN_WRONG else ""
     return (f"{len(right) - len(wrong)} of {len(right)} numbers are right; {details}{more}. "
-            f"The answer is {format_answer(expected)}.")
+            f"The answer is {expected_text(variant)}.")
 
 
 def _mistakes(variant: Variant) -> list[Mistake]:
