@@ -3,6 +3,7 @@ can act on: file, line where possible, question id, field, and what is wrong."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -164,7 +165,12 @@ def test_parse_cache_skips_parsing_but_still_validates(tmp_path):
     assert {q.id for q in first.questions} == {"C1", "C2"}
     again = load_bank(folder, cache_dir=cache)
     assert [q.content_hash for q in again.questions] == [q.content_hash for q in first.questions]
-    # an edit is seen at once (the file's size and time changed), and its problem
+    # the second load took the data from the cache: a title changed there shows
+    stored = json.loads(cache_file.read_text())
+    stored["files"][str(folder / "c1.yaml")]["data"]["title"] = "From the cache"
+    cache_file.write_text(json.dumps(stored))
+    assert load_bank(folder, cache_dir=cache).get("C1").title == "From the cache"
+    # an edit is seen at once (the file's bytes changed), and its problem
     # still comes with the line, which the cache does not keep
     target = folder / "c2.yaml"
     text = target.read_text()
@@ -178,7 +184,9 @@ def test_a_broken_cache_file_is_ignored(tmp_path):
     cache = tmp_path / "cache"
     load_bank(folder, cache_dir=cache)
     [cache_file] = cache.glob("bank-*.json")
-    cache_file.write_text('{"format": 1, "files": {"' + str(folder / "c1.yaml") + '": 7}')
+    from quizzer.bank.cache import FORMAT
+
+    cache_file.write_text(f'{{"format": {FORMAT}, "files": {{"' + str(folder / "c1.yaml") + '": 7}}')
     assert [q.id for q in load_bank(folder, cache_dir=cache).questions] == ["C1"]
     cache_file.write_text("not json at all")
     assert [q.id for q in load_bank(folder, cache_dir=cache).questions] == ["C1"]
@@ -189,12 +197,12 @@ def test_values_json_cannot_hold_are_never_cached(tmp_path):
 
     cache = ParseCache(tmp_path, tmp_path)
     some_file = tmp_path / "x.yaml"
-    some_file.write_text("a: 1\n")
-    stat = some_file.stat()
-    cache.put(some_file, stat, {1: "integer key"})
+    digest = "0" * 64
+    cache.put(some_file, digest, {1: "integer key"})
     import datetime
 
-    cache.put(some_file, stat, {"when": datetime.date(2026, 1, 1)})
-    assert cache.get(some_file, stat) is MISSING
-    cache.put(some_file, stat, {"a": 1})
-    assert cache.get(some_file, stat) == {"a": 1}
+    cache.put(some_file, digest, {"when": datetime.date(2026, 1, 1)})
+    assert cache.get(some_file, digest) is MISSING
+    cache.put(some_file, digest, {"a": 1})
+    assert cache.get(some_file, digest) == {"a": 1}
+    assert cache.get(some_file, "1" * 64) is MISSING  # other bytes, other entry

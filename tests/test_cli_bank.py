@@ -128,3 +128,14 @@ def test_a_broken_bank_stops_other_commands_with_a_message(runner, tmp_path):
     assert result.exit_code == 1
     assert "t1.yaml" in result.output and "marks" in result.output
     assert "Traceback" not in result.output
+
+
+def test_validate_names_a_duplicate_key_and_an_alias(runner, tmp_path):
+    folder = write_bank(tmp_path / "bank", [minimal_question("T1")])
+    (folder / "dup.yaml").write_text("id: D1\nprompt: Why?\nprompt: Why not?\nmodel_answer: Because.\nmarks: 2\n")
+    (folder / "alias.yaml").write_text("id: A1\nprompt: &p Why?\nmodel_answer: *p\nmarks: 2\n")
+    result = runner.invoke(cli, ["bank", "validate", str(folder)])
+    assert result.exit_code == 1
+    assert "dup.yaml:3: key 'prompt' appears twice (first on line 2); keep one" in result.output
+    assert "alias.yaml:2: anchors and aliases" in result.output and "write the value out" in result.output
+    assert "Traceback" not in result.output

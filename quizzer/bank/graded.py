@@ -11,6 +11,9 @@ A *graded set* is a folder of answers written and marked by other people:
 
 Each file holds ``answers:``, a list of ``{id, question_id, kind, score, text}``
 (``criteria`` and ``reason`` may say how the examiner split and justified the mark).
+Like a bank file, each is read by ``yamlfile`` (no aliases, no duplicate keys, a
+size and a count of values checked before reading and building, with the larger
+``MAX_GRADED_*`` limits since a set holds many answers).
 """
 
 from __future__ import annotations
@@ -19,7 +22,8 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import Problem, QuizzerError
+from ..errors import QuizzerError
+from ..limits import MAX_GRADED_FILE_BYTES, MAX_GRADED_NODES, MAX_MARKS
 from .yamlfile import read_yaml
 
 __all__ = ["GradedAnswer", "GradedSet", "read_graded_set", "HALVES"]
@@ -57,9 +61,9 @@ def read_graded_set(path: Path) -> GradedSet:
 def _read_half(path: Path) -> list[GradedAnswer]:
     if not path.is_file():
         raise QuizzerError(f"{path} is missing.", "a graded set needs calibration.yaml and test.yaml.")
-    doc = read_yaml(path)
-    if isinstance(doc, Problem):
-        raise QuizzerError(str(doc), "fix the file, then run again.")
+    doc = read_yaml(path, limit=MAX_GRADED_FILE_BYTES, max_nodes=MAX_GRADED_NODES)
+    if isinstance(doc, list):
+        raise QuizzerError("\n".join(str(problem) for problem in doc), "fix the file, then run again.")
     rows = doc.data.get("answers") if isinstance(doc.data, dict) else None
     if not isinstance(rows, list):
         raise QuizzerError(f"{path}: must hold 'answers:', a list of graded answers.")
@@ -72,9 +76,11 @@ def _read_half(path: Path) -> list[GradedAnswer]:
         score = row.get("score")
         if missing:
             raise QuizzerError(f"{where} lacks {', '.join(missing)}.")
-        if (isinstance(score, bool) or not isinstance(score, (int, float)) or not math.isfinite(score)
-                or score < 0 or score * 2 != int(score * 2)):
-            raise QuizzerError(f"{where}: score must be a number of marks in steps of 0.5, not {score!r}.")
+        if (isinstance(score, bool) or not isinstance(score, (int, float))
+                or not (isinstance(score, int) or math.isfinite(score))  # 10**400 is no float
+                or not 0 <= score <= MAX_MARKS or score * 2 != int(score * 2)):
+            raise QuizzerError(f"{where}: score must be a number of marks from 0 to {MAX_MARKS} in steps of 0.5, "
+                               f"not {str(score)[:20]}.")
         out.append(GradedAnswer(str(row["id"]), str(row["question_id"]), str(row.get("kind", "")),
                                 float(score), str(row["text"])))
     return out

@@ -3,6 +3,12 @@
 A bank with any problem is refused as a whole, with every problem listed, so a
 half-valid bank never reaches students. Cross-file checks (duplicate ids, unknown
 topics, connections and variant families) happen here, after each file is valid.
+
+Before any file is read, the bank as a whole is measured from ``stat``: how many
+files and how many bytes. Before each file is read, where it really is: a link to
+a file outside the bank folder is refused unread, because a bank shared by someone
+else could point at a private file and have its lines printed in an error or shown
+as a question.
 """
 
 from __future__ import annotations
@@ -12,10 +18,11 @@ from collections.abc import Collection
 from pathlib import Path
 
 from ..errors import BankError, Problem
+from ..limits import MAX_BANK_BYTES, MAX_BANK_FILES
 from .cache import ParseCache
 from .model import Bank, Question
 from .validate import build_question
-from .yamlfile import YamlDoc, read_yaml
+from .yamlfile import YamlDoc, file_size_problem, read_yaml
 
 __all__ = ["load_bank", "question_files", "TOPICS_FILE"]
 
@@ -38,18 +45,61 @@ def _topics_path(path: Path) -> Path:
     return (path if path.is_dir() else path.parent) / TOPICS_FILE
 
 
+def _bank_root(path: Path) -> Path:
+    """The folder every bank file must really be in (links resolved)."""
+    return (path if path.is_dir() else path.parent).resolve()
+
+
+def _outside(file: Path, root: Path) -> Problem | None:
+    """A problem when ``file`` is a link that resolves outside ``root``; links
+    within the bank are fine. Only the file itself can be such a link: ``rglob``
+    does not enter linked folders (so one ``lstat`` a file, not one per folder)."""
+    if not file.is_symlink():
+        return None
+    target = file.resolve()
+    if target.is_relative_to(root):
+        return None
+    return Problem(file, f"is a link to {target}, outside the bank folder {root}; it was not read. "
+                         "Copy the file into the bank if it belongs there")
+
+
+def _measure(path: Path, files: list[Path]) -> list[Problem]:
+    """The size limits, from ``stat`` alone: checked before a byte is read. Any
+    file too big, or too many files or bytes in all, refuses the bank at once."""
+    if len(files) > MAX_BANK_FILES:
+        return [Problem(path, f"holds {len(files):,} question files; a bank may hold at most "
+                              f"{MAX_BANK_FILES:,}: split it into several banks")]
+    sizes = {}
+    for file in files:
+        try:
+            sizes[file] = file.stat().st_size
+        except OSError:
+            continue  # reported when the file is read
+    too_big = [problem for file, size in sizes.items() if (problem := file_size_problem(file, size))]
+    total = sum(sizes.values())
+    if not too_big and total > MAX_BANK_BYTES:
+        too_big.append(Problem(path, f"holds {total / 1e6:.1f} MB of question files; a bank may hold at most "
+                                     f"{MAX_BANK_BYTES / 1e6:g} MB: split it into several banks"))
+    return too_big
+
+
 def _read_topics(path: Path, problems: list[Problem], cache: ParseCache | None) -> dict[str, str] | None:
     topics_path = _topics_path(path)
     if not topics_path.is_file():
         return None
-    doc = read_yaml(topics_path, cache)
-    if isinstance(doc, Problem):
-        problems.append(doc)
+    outside = _outside(topics_path, _bank_root(path))
+    doc = [outside] if outside else read_yaml(topics_path, cache)
+    if isinstance(doc, list):
+        problems.extend(doc)
         return None
     if not isinstance(doc.data, dict):
         problems.append(Problem(topics_path, "must map each topic tag to a one-line description"))
         return None
-    return {str(k): str(v) for k, v in doc.data.items()}
+    for tag, description in doc.data.items():
+        if isinstance(description, (dict, list)):
+            problems.append(Problem(topics_path, f"topic '{tag}' must have a one-line description, "
+                                                 "not a list or mapping", doc.line(tag)))
+    return {str(k): str(v) for k, v in doc.data.items() if not isinstance(v, (dict, list))}
 
 
 def load_bank(path: Path, families: Collection[str] | None = None, cache_dir: Path | None = None) -> Bank:
@@ -67,13 +117,19 @@ def load_bank(path: Path, families: Collection[str] | None = None, cache_dir: Pa
     files = question_files(path)
     if not files:
         raise BankError([Problem(path, "contains no question files (*.yaml)")])
+    too_big = _measure(path, files)
+    if too_big:
+        raise BankError(too_big)
+    root = _bank_root(path)
     cache = ParseCache(cache_dir, path) if cache_dir is not None else None
     topics = _read_topics(path, problems, cache)
     loaded: list[tuple[Question, YamlDoc]] = []
+    in_folder = path.is_dir()  # a file named on its own was chosen by the user: it is read wherever it is
     for file in files:
-        doc = read_yaml(file, cache)
-        if isinstance(doc, Problem):
-            problems.append(doc)
+        outside = _outside(file, root) if in_folder else None
+        doc = [outside] if outside else read_yaml(file, cache)
+        if isinstance(doc, list):
+            problems.extend(doc)
             continue
         question, found = build_question(doc)
         problems.extend(found)

@@ -10,10 +10,13 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import math
 import re
+import reprlib
 from typing import Any
 
 from ..errors import Problem
+from ..limits import MAX_MARKS, MAX_MODULE, MAX_SAMPLES
 from .model import SAMPLE_KINDS, Criterion, Explanation, Question, Sample
 from .yamlfile import YamlDoc
 
@@ -29,6 +32,12 @@ EXPLANATION_FIELDS = ("key_idea", "analogy", "mathematics", "pitfall", "connecti
 SAMPLE_FIELDS = ("text", "score", "kind")
 ID_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,39}$")
 CRITERION_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
+
+# A wrong value is quoted in its message, shortened: a 500 kB list or a list nested
+# 900 deep (which plain repr cannot print) is shown as its first few items.
+_SHORT = reprlib.Repr()
+_SHORT.maxlevel, _SHORT.maxstring, _SHORT.maxother = 3, 60, 60
+_show = _SHORT.repr
 
 
 def content_hash(prompt: str, model_answer: str, marks: float, rubric: tuple[Criterion, ...],
@@ -84,7 +93,7 @@ class _Checker:
             if key not in allowed:
                 close = difflib.get_close_matches(str(key), allowed, n=1)
                 hint = f"; did you mean '{close[0]}'?" if close else f"; allowed: {', '.join(allowed)}"
-                self.add(location + (key,), f"unknown field '{key}'{hint}")
+                self.add(location + (key,), f"unknown field {_show(key)}{hint}")
 
     def text(self, mapping: dict, key: str, location: tuple[Any, ...], required: bool = True) -> str:
         value = mapping.get(key)
@@ -100,13 +109,16 @@ class _Checker:
         return " ".join(value.split()) if key != "mathematics" else value.strip()
 
     def marks(self, value: Any, location: tuple[Any, ...], allow_zero: bool = False) -> float:
+        """A number of marks: finite, in half marks, from 0.5 (or 0) to ``MAX_MARKS``.
+        The bounds come first, so ``.inf`` or ``1e308`` is a message, not an overflow."""
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            self.add(location, f"must be a number of marks, not {value!r}")
+            self.add(location, f"must be a number of marks, not {_show(value)}")
             return 0.0
-        low_ok = value >= 0 if allow_zero else value > 0
-        if not low_ok or (value * 2) != int(value * 2):
-            what = "zero or more" if allow_zero else "more than zero"
-            self.add(location, f"must be {what} in steps of 0.5, not {value}")
+        low = 0 if allow_zero else 0.5
+        # an int may be too large for a float (10**400), a float not finite: bounds first
+        in_range = (isinstance(value, int) or math.isfinite(value)) and low <= value <= MAX_MARKS
+        if not in_range or (value * 2) != int(value * 2):
+            self.add(location, f"must be {low:g} to {MAX_MARKS} in steps of 0.5, not {_show(value)}")
             return 0.0
         return float(value)
 
@@ -152,7 +164,7 @@ def build_question(doc: YamlDoc) -> tuple[Question | None, list[Problem]]:
     elif raw_id is None:
         check.add(("id",), "missing required field")
     else:
-        check.add(("id",), f"must be a short name of letters, digits, '-' or '_', not {raw_id!r}")
+        check.add(("id",), f"must be a short name of letters, digits, '-' or '_', not {_show(raw_id)}")
     check.unknown_keys(data, QUESTION_FIELDS, ())
     prompt = check.text(data, "prompt", ())
     model_answer, alternatives = _model_answers(check, data)
@@ -216,7 +228,7 @@ def _roles(check: _Checker, value: Any) -> tuple[tuple[str, tuple[str, ...]], ..
     roles = []
     for name, words in value.items():
         if not isinstance(name, str) or not CRITERION_ID_PATTERN.match(name):
-            check.add(("roles", name), f"a role name must be kebab-case, such as 'l1' or 'sigmoid', not {name!r}")
+            check.add(("roles", name), f"a role name must be kebab-case, such as 'l1' or 'sigmoid', not {_show(name)}")
             continue
         wordings = check.string_list(words, ("roles", name))
         if not wordings:
@@ -236,8 +248,8 @@ def _module(check: _Checker, data: dict, required: bool) -> int | None:
         if required:
             check.add(("module",), "missing required field")
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        check.add(("module",), f"must be a whole number from 1, not {value!r}")
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_MODULE:
+        check.add(("module",), f"must be a whole number from 1 to {MAX_MODULE}, not {_show(value)}")
         return None
     return value
 
@@ -268,7 +280,7 @@ def _criterion(check: _Checker, item: Any, loc: tuple[Any, ...], seen: set[str],
     check.unknown_keys(item, CRITERION_FIELDS, loc)
     cid = item.get("id")
     if not isinstance(cid, str) or not CRITERION_ID_PATTERN.match(cid):
-        check.add(loc + ("id",), f"must be a kebab-case name such as 'linear-boundary', not {cid!r}")
+        check.add(loc + ("id",), f"must be a kebab-case name such as 'linear-boundary', not {_show(cid)}")
     elif cid in seen:
         check.add(loc + ("id",), f"duplicate criterion id '{cid}'")
     else:
@@ -281,7 +293,7 @@ def _criterion(check: _Checker, item: Any, loc: tuple[Any, ...], seen: set[str],
     misconceptions = check.string_list(item.get("misconceptions"), loc + ("misconceptions",))
     need = item.get("need", 1)
     if isinstance(need, bool) or not isinstance(need, int) or need < 1 or (concepts and need > len(concepts)):
-        check.add(loc + ("need",), f"must be a whole number from 1 to the number of concepts ({len(concepts)}), not {need!r}")
+        check.add(loc + ("need",), f"must be a whole number from 1 to the number of concepts ({len(concepts)}), not {_show(need)}")
     if len(check.problems) > before:
         return None
     return Criterion(cid, marks, description, concepts, misconceptions, need,
@@ -293,7 +305,7 @@ def _role_name(check: _Checker, value: Any, loc: tuple[Any, ...], roles: set[str
         return None
     if value not in roles:
         known = ", ".join(sorted(roles)) or "none: add a 'roles' mapping to the question"
-        check.add(loc, f"unknown role {value!r}; the question's roles are: {known}")
+        check.add(loc, f"unknown role {_show(value)}; the question's roles are: {known}")
         return None
     return value
 
@@ -343,6 +355,10 @@ def _samples(check: _Checker, value: Any, marks: float) -> tuple[Sample, ...]:
     if not isinstance(value, list):
         check.add(("samples",), "must be a list of {text, score, kind}")
         return ()
+    if len(value) > MAX_SAMPLES:
+        check.add(("samples",), f"lists {len(value):,} samples; a question may have at most {MAX_SAMPLES} "
+                                "(keep the ones that teach the scorer something)")
+        return ()
     out = []
     for index, item in enumerate(value):
         loc = ("samples", index)
@@ -356,6 +372,6 @@ def _samples(check: _Checker, value: Any, marks: float) -> tuple[Sample, ...]:
             check.add(loc + ("score",), f"is {score:g}, more than the question's {marks:g} marks")
         kind = item.get("kind", "full")
         if kind not in SAMPLE_KINDS:
-            check.add(loc + ("kind",), f"must be one of {', '.join(SAMPLE_KINDS)}, not {kind!r}")
+            check.add(loc + ("kind",), f"must be one of {', '.join(SAMPLE_KINDS)}, not {_show(kind)}")
         out.append(Sample(text, score, str(kind)))
     return tuple(out)
