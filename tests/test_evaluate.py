@@ -101,3 +101,45 @@ def test_a_broken_graded_set_is_named(tmp_path, runner, small_bank):
     assert result.exit_code == 1
     assert "calibration.yaml:2" in result.output and "score" in result.output
     assert "Traceback" not in result.output
+
+
+def _set_with_second_examiner(folder, second_marks):
+    folder.mkdir()
+    answers = [{"id": f"t{i}", "question_id": "T1", "kind": "partial", "score": score, "text": f"answer {i}"}
+               for i, score in enumerate([0, 0.5, 1, 1.5, 2, 2])]
+    (folder / "calibration.yaml").write_text(yaml.safe_dump({"answers": answers[:1]}))
+    (folder / "test.yaml").write_text(yaml.safe_dump({"answers": answers}))
+    (folder / "test-second-examiner.yaml").write_text(yaml.safe_dump({"marks": second_marks}))
+
+
+def test_a_second_examiner_is_reported_beside_the_first(tmp_path, runner, small_bank):
+    folder = tmp_path / "set"
+    # t0..t5 first marked 0, 0.5, 1, 1.5, 2, 2: same, same, +0.5, -1, same, (t5 unmarked)
+    _set_with_second_examiner(folder, [{"id": "t0", "score": 0}, {"id": "t1", "score": 0.5},
+                                       {"id": "t2", "score": 1.5}, {"id": "t3", "score": 0.5},
+                                       {"id": "t4", "score": 2}])
+    result = runner.invoke(cli, ["--bank", str(small_bank), "grade", "--evaluate", "--heldout", str(folder), "--json"])
+    assert result.exit_code == 0, result.output
+    second = json.loads(result.output)["heldout"]["set"]["second_examiner"]
+    assert list(second) == ["test"]
+    assert second["test"]["samples"] == 5 and second["test"]["exact_agreement"] == 0.6
+    assert second["test"]["within_half_mark"] == 0.8
+    text = runner.invoke(cli, ["--bank", str(small_bank), "grade", "--evaluate", "--heldout", str(folder)]).output
+    assert "a second examiner, marking blind, agrees with the first on 5 answers: exact 60.0%" in text
+
+
+def test_a_second_examiners_mark_for_an_unknown_answer_is_named(tmp_path, runner, small_bank):
+    folder = tmp_path / "set"
+    _set_with_second_examiner(folder, [{"id": "t0", "score": 0}, {"id": "nobody", "score": 1}])
+    result = runner.invoke(cli, ["--bank", str(small_bank), "grade", "--evaluate", "--heldout", str(folder)])
+    assert result.exit_code == 1
+    assert "test-second-examiner.yaml:" in result.output and "'nobody'" in result.output
+
+
+def test_the_shipped_test_half_has_a_second_examiner_who_agrees_far_better_than_the_scorer(evaluation):
+    """The targets are within an examiner's reach: the test half's marks are not noise."""
+    second = evaluation["heldout"]["saq"]["second_examiner"]["test"]
+    scorer = evaluation["heldout"]["saq"]["test"]
+    assert second["samples"] == scorer["samples"] == 200
+    assert second["exact_agreement"] >= 0.9 and second["qwk"] >= 0.95
+    assert second["exact_agreement"] > scorer["exact_agreement"] + 0.2

@@ -11,6 +11,9 @@ A *graded set* is a folder of answers written and marked by other people:
 
 Each file holds ``answers:``, a list of ``{id, question_id, kind, score, text}``
 (``criteria`` and ``reason`` may say how the examiner split and justified the mark).
+A half may also have ``<half>-second-examiner.yaml``: ``marks:``, a list of
+``{id, score}`` given by a second examiner who saw neither the first marks nor the
+scorer, so that the scorer's agreement can be read beside an examiner's.
 Like a bank file, each is read by ``yamlfile`` (no aliases, no duplicate keys, a
 size and a count of values checked before reading and building, with the larger
 ``MAX_GRADED_*`` limits since a set holds many answers).
@@ -19,7 +22,7 @@ size and a count of values checked before reading and building, with the larger
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import QuizzerError
@@ -46,6 +49,7 @@ class GradedSet:
     path: Path
     halves: dict[str, tuple[GradedAnswer, ...]]  # "calibration" and "test"
     bank_path: Path | None  # the questions, when the set brings its own
+    second: dict[str, dict[str, float]] = field(default_factory=dict)  # half -> answer id -> second mark
 
 
 def read_graded_set(path: Path) -> GradedSet:
@@ -55,15 +59,48 @@ def read_graded_set(path: Path) -> GradedSet:
     for half in HALVES:
         halves[half] = tuple(_read_half(path / f"{half}.yaml"))
     bank = path / "bank"
-    return GradedSet(path.name, path, halves, bank if bank.is_dir() else None)
+    second = {half: _read_second(path / f"{half}-second-examiner.yaml", {a.id for a in halves[half]})
+              for half in HALVES if (path / f"{half}-second-examiner.yaml").is_file()}
+    return GradedSet(path.name, path, halves, bank if bank.is_dir() else None, second)
+
+
+def _read_second(path: Path, ids: set[str]) -> dict[str, float]:
+    """A second examiner's marks, by answer id; each must be an answer of the half."""
+    doc = _parsed(path)
+    rows = doc.data.get("marks") if isinstance(doc.data, dict) else None
+    if not isinstance(rows, list):
+        raise QuizzerError(f"{path}: must hold 'marks:', a list of {{id, score}}.")
+    marks = {}
+    for index, row in enumerate(rows):
+        where = f"{path}:{doc.line('marks', index)}: marks[{index}]"
+        if not isinstance(row, dict) or "id" not in row or "score" not in row:
+            raise QuizzerError(f"{where} must be a mapping with id and score.")
+        if str(row["id"]) not in ids:
+            raise QuizzerError(f"{where}: {row['id']!r} is not an answer of {path.name.split('-')[0]}.yaml.")
+        marks[str(row["id"])] = _score(row["score"], where)
+    return marks
+
+
+def _parsed(path: Path):
+    doc = read_yaml(path, limit=MAX_GRADED_FILE_BYTES, max_nodes=MAX_GRADED_NODES)
+    if isinstance(doc, list):
+        raise QuizzerError("\n".join(str(problem) for problem in doc), "fix the file, then run again.")
+    return doc
+
+
+def _score(score, where: str) -> float:
+    if (isinstance(score, bool) or not isinstance(score, (int, float))
+            or not (isinstance(score, int) or math.isfinite(score))  # 10**400 is no float
+            or not 0 <= score <= MAX_MARKS or score * 2 != int(score * 2)):
+        raise QuizzerError(f"{where}: score must be a number of marks from 0 to {MAX_MARKS} in steps of 0.5, "
+                           f"not {str(score)[:20]}.")
+    return float(score)
 
 
 def _read_half(path: Path) -> list[GradedAnswer]:
     if not path.is_file():
         raise QuizzerError(f"{path} is missing.", "a graded set needs calibration.yaml and test.yaml.")
-    doc = read_yaml(path, limit=MAX_GRADED_FILE_BYTES, max_nodes=MAX_GRADED_NODES)
-    if isinstance(doc, list):
-        raise QuizzerError("\n".join(str(problem) for problem in doc), "fix the file, then run again.")
+    doc = _parsed(path)
     rows = doc.data.get("answers") if isinstance(doc.data, dict) else None
     if not isinstance(rows, list):
         raise QuizzerError(f"{path}: must hold 'answers:', a list of graded answers.")
@@ -73,14 +110,8 @@ def _read_half(path: Path) -> list[GradedAnswer]:
         if not isinstance(row, dict):
             raise QuizzerError(f"{where} must be a mapping with id, question_id, kind, score and text.")
         missing = [k for k in ("id", "question_id", "score", "text") if k not in row]
-        score = row.get("score")
         if missing:
             raise QuizzerError(f"{where} lacks {', '.join(missing)}.")
-        if (isinstance(score, bool) or not isinstance(score, (int, float))
-                or not (isinstance(score, int) or math.isfinite(score))  # 10**400 is no float
-                or not 0 <= score <= MAX_MARKS or score * 2 != int(score * 2)):
-            raise QuizzerError(f"{where}: score must be a number of marks from 0 to {MAX_MARKS} in steps of 0.5, "
-                               f"not {str(score)[:20]}.")
         out.append(GradedAnswer(str(row["id"]), str(row["question_id"]), str(row.get("kind", "")),
-                                float(score), str(row["text"])))
+                                _score(row["score"], where), str(row["text"])))
     return out

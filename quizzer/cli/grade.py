@@ -130,6 +130,10 @@ def _evaluate(app: AppContext, heldout: list[Path], as_json: bool) -> None:
         for half, figures in graded.halves.items():
             note = "read while tuning" if half == "calibration" else "frozen: never read or tuned on"
             _print_evaluation(f"Held-out {graded.name}, {half} half ({note})", figures, texts=half != "test")
+            if half in graded.examiners:
+                x = graded.examiners[half]
+                click.echo(f"  a second examiner, marking blind, agrees with the first on {x.count} answers: "
+                           f"exact {x.exact:.1%}   within half a mark {x.within_half:.1%}   QWK {x.qwk:.3f}")
         for half, comparison in graded.reference.items():
             _print_reference(graded.name, half, comparison)
         if graded.skipped:

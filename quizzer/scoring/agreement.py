@@ -12,6 +12,9 @@ they mean different things:
 
 A graded set that brings its own reference-only bank (questions from other
 subjects with only a model answer) is also compared with the word-overlap baseline.
+Where a second examiner marked a half blind, the two examiners' agreement is
+reported beside the scorer's: it is what a careful human reaches on the same
+answers, so it says how far the scorer has to go.
 """
 
 from __future__ import annotations
@@ -23,10 +26,10 @@ from ..bank import Bank, load_bank
 from ..bank.graded import HALVES, GradedSet, read_graded_set
 from ..errors import QuizzerError
 from .evaluate import (Evaluation, Item, ReferenceComparison, compare_reference, evaluate, evaluate_items,
-                       grade_items)
+                       grade_items, quadratic_weighted_kappa)
 from .scorer import Scorer
 
-__all__ = ["SetReport", "AgreementReport", "measure", "default_sets"]
+__all__ = ["SetReport", "AgreementReport", "ExaminerAgreement", "examiner_agreement", "measure", "default_sets"]
 
 
 @dataclass(frozen=True)
@@ -36,13 +39,42 @@ class SetReport:
     halves: dict[str, Evaluation]
     reference: dict[str, ReferenceComparison] = field(default_factory=dict)
     skipped: int = 0  # answers to questions the bank does not have
+    examiners: dict[str, "ExaminerAgreement"] = field(default_factory=dict)  # half -> first vs second examiner
 
     def to_json(self) -> dict:
         out = {half: _without_texts(e.to_json()) if half == "test" else e.to_json() for half, e in self.halves.items()}
         if self.reference:
             out["reference_vs_word_overlap"] = {h: r.to_json() for h, r in self.reference.items()}
+        if self.examiners:
+            out["second_examiner"] = {h: e.to_json() for h, e in self.examiners.items()}
         out["skipped"] = self.skipped
         return out
+
+
+@dataclass(frozen=True)
+class ExaminerAgreement:
+    """How often two examiners gave one answer the same mark."""
+
+    count: int
+    exact: float
+    within_half: float
+    qwk: float
+
+    def to_json(self) -> dict:
+        # the keys of a half's own figures, so the two read side by side
+        return {"samples": self.count, "exact_agreement": round(self.exact, 4),
+                "within_half_mark": round(self.within_half, 4), "qwk": round(self.qwk, 4)}
+
+
+def examiner_agreement(first: dict[str, float], second: dict[str, float]) -> ExaminerAgreement:
+    """Agreement over the answers both examiners marked."""
+    ids = sorted(first.keys() & second.keys())
+    a, b = [first[i] for i in ids], [second[i] for i in ids]
+    if not ids:
+        return ExaminerAgreement(0, 0.0, 0.0, 0.0)
+    return ExaminerAgreement(len(ids), sum(x == y for x, y in zip(a, b)) / len(ids),
+                             sum(abs(x - y) <= 0.5 for x, y in zip(a, b)) / len(ids),
+                             quadratic_weighted_kappa(a, b))
 
 
 def _without_texts(data: dict) -> dict:
@@ -103,4 +135,6 @@ def _measure_set(graded: GradedSet, bank: Bank, scorer: Scorer, worst: int) -> S
     reference = {}
     if all(i.question.reference_only for items in items_by_half.values() for i in items):
         reference = compare_reference(scorer, items_by_half["calibration"], items_by_half["test"], graded_by_half)
-    return SetReport(graded.name, graded.path, halves, reference, skipped)
+    examiners = {half: examiner_agreement({a.id: a.score for a in graded.halves[half]}, marks)
+                 for half, marks in graded.second.items()}
+    return SetReport(graded.name, graded.path, halves, reference, skipped, examiners)
