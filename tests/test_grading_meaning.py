@@ -236,3 +236,30 @@ def test_an_ordered_wording_tells_a_claim_from_its_reverse():
     right, reverse = (Reading(t, lexicon) for t in ("Large gradients get small steps.", "Small gradients get large steps."))
     assert ordered.ordered and right.find(ordered) and not reverse.find(ordered)
     assert right.find(loose) and reverse.find(loose)  # without "...", word order is free
+
+
+@pytest.mark.parametrize("width", [25, 40, 60])
+def test_a_line_break_inside_a_sentence_changes_no_mark(scorer, shipped_bank, width):
+    """Terminals, text boxes and typed-up papers wrap lines; the mark must not see it."""
+    import textwrap
+
+    for question in shipped_bank:
+        for sample in question.samples:
+            wrapped = "\n".join(textwrap.wrap(sample.text, width, break_on_hyphens=False))
+            if "\n" in sample.text.strip() or " ".join(wrapped.split()) != " ".join(sample.text.split()):
+                continue  # already in lines, or not a plain re-wrap
+            assert scorer.grade(question, wrapped).score == scorer.grade(question, sample.text).score, \
+                (question.id, wrapped)
+
+
+def test_a_blank_line_or_a_list_item_still_ends_a_sentence():
+    from quizzer.scoring.text import unwrap_lines
+
+    def one_sentence(text):  # are "grow" and "bias" read as one sentence?
+        found = {t.word: t.sentence for t in tokenize(unwrap_lines(text))}
+        return found["grow"] == found["bias"]
+
+    assert one_sentence("the weights do not grow\nthe bias shifts the boundary")
+    assert not one_sentence("the weights do not grow\n\nthe bias shifts the boundary")
+    assert not one_sentence("the weights do not grow\n- the bias shifts the boundary")
+    assert not one_sentence("the weights do not grow\n2. the bias shifts the boundary")

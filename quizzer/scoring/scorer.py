@@ -23,6 +23,7 @@ from .result import CriterionResult, GradeResult
 from .roles import RoleSet
 from .rubric import CompiledCriterion, find_evidence, neighbours, score_criterion
 from .similarity import Similarity
+from .text import unwrap_lines
 
 __all__ = ["Scorer", "TRUNCATED_FLAG", "truncation_note"]
 
@@ -149,7 +150,7 @@ class Scorer:
     def _grade_many(self, items: Sequence[tuple[Question, str]]) -> list[GradeResult]:
         if not items:
             return []
-        answers = [answer[:MAX_ANSWER_CHARS] for _, answer in items]
+        answers = [unwrap_lines(answer[:MAX_ANSWER_CHARS]) for _, answer in items]
         self._readings = {a: Reading(a, self.lexicon) for a in answers}
         try:
             vectors = self.similarity.vectors(answers)

@@ -111,6 +111,18 @@ def fold_spelling(word: str) -> str:
     return f"{match.group(1)}iz{match.group(2)}" if match else word
 
 
+# A line break that only wraps a sentence ("XOR is not linearly\nseparable"), as a
+# terminal, a text box or a typed-up paper answer makes, is a space; a blank line,
+# or a line that starts a list item, still ends what came before.
+_SOFT_WRAP = re.compile(r"(?<!\n)[ \t]*\n(?![ \t]*(?:\n|[-*\u2022\u00b7>]\s|\d{1,2}[.)]\s))")
+
+
+def unwrap_lines(text: str) -> str:
+    """``text`` with the line breaks that only wrap a sentence made spaces (every
+    part of the scorer reads the answer so, the keyword-list guard included)."""
+    return _SOFT_WRAP.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
 def _raw_pieces(text: str) -> list[str]:
     """Words and the punctuation that separates clauses, in order."""
     pieces: list[str] = []
