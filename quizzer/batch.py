@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .bank import Bank, Question
+from .errors import QuizzerError
 from .textfile import read_csv, write_csv
 
 __all__ = ["BatchRow", "BatchReport", "read_answers", "grade_batch", "REQUIRED_COLUMNS"]
@@ -70,6 +71,9 @@ def _criterion_columns(rows: list[BatchRow]) -> list[str]:
 
 def grade_batch(source: Path, out: Path, bank: Bank, scorer, progress: Callable[[int], None] | None = None) -> BatchReport:
     """Grade ``source`` into ``out``; returns how many rows were graded and what failed."""
+    if Path(out).resolve() == Path(source).resolve():
+        raise QuizzerError(f"--out {out} is the file being graded; it would be replaced by the marks.",
+                           "write the marks to another file, for example marked.csv.")
     columns, rows = read_answers(source, bank)
     good = [r for r in rows if r.question and not r.error]
     results: dict[int, object] = {}

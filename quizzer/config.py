@@ -107,6 +107,18 @@ def sqlite_path(url: str) -> Path | None:
     return Path(database).expanduser()
 
 
+def _database_file(value: str) -> Path:
+    """The SQLite file a ``--db`` path names; a folder (or a path ending in a
+    slash) is refused rather than turned into a new store beside it."""
+    from .errors import QuizzerError
+
+    path = Path(value).expanduser()
+    if value.endswith(("/", os.sep)) or path.is_dir():
+        raise QuizzerError(f"The database {value} is a folder, not a file.",
+                           f"give a file in it, for example {path / DB_FILENAME}.")
+    return path.resolve()
+
+
 def load_settings(
     bank: str | os.PathLike[str] | None = None,
     db: str | None = None,
@@ -127,5 +139,5 @@ def load_settings(
     elif "://" in db_value:
         db_url = db_value
     else:
-        db_url = sqlite_url(Path(db_value).expanduser().resolve())
+        db_url = sqlite_url(_database_file(db_value))
     return Settings(bank_path=bank_path, db_url=db_url, instance_path=instance)

@@ -24,3 +24,5 @@ MAX_MODULE = 999  # a question's module number
 MAX_GRADED_FILE_BYTES = 5_000_000  # a graded set's calibration.yaml or test.yaml (the shipped one is ~390 kB)
 MAX_GRADED_NODES = 200_000  # values in one graded-set file (the shipped calibration.yaml has 11,403)
 __all__ += ["MAX_MARKS", "MAX_MODULE", "MAX_GRADED_FILE_BYTES", "MAX_GRADED_NODES"]
+MAX_NAME_CHARS = 200  # a user name (a roster id, a --user): what the store's name column holds
+__all__ += ["MAX_NAME_CHARS"]

@@ -137,7 +137,7 @@ def render_grade(console: "Console", question: "Question", result) -> None:
         if explanation:
             console.print(f"      [dim]{escape(explanation)}[/dim]")
     for line in result.feedback.splitlines():
-        if line.startswith(("The answer", "A list", "Most of", "There is no")):
+        if line.startswith(("The answer", "A list", "Most of", "There is no", "Only the first")):
             console.print(f"  [yellow]![/yellow] {escape(line)}")
 
 

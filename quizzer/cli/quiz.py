@@ -3,11 +3,29 @@
 from __future__ import annotations
 
 import getpass
+import math
 import sys
 
 import click
 
+from ..limits import MAX_NAME_CHARS
 from .context import AppContext, pass_app
+
+MAX_MINUTES = 24 * 60  # a day: longer is a mistake, and the clock's arithmetic needs a finite number
+
+
+def _finite_minutes(ctx, param, value: float | None) -> float | None:
+    if value is not None and not (math.isfinite(value) and value <= MAX_MINUTES):
+        raise click.BadParameter(f"give a number of minutes from 0.1 to {MAX_MINUTES:g}.")
+    return value
+
+
+def _user_name(ctx, param, value: str) -> str:
+    if not value.strip():
+        raise click.BadParameter("a user name cannot be empty.")
+    if len(value) > MAX_NAME_CHARS:
+        raise click.BadParameter(f"a user name has at most {MAX_NAME_CHARS} characters (this one {len(value)}).")
+    return value
 
 
 def default_user() -> str:
@@ -18,7 +36,8 @@ def default_user() -> str:
 
 
 @click.command()
-@click.option("--user", default=default_user, show_default="your login name", help="Whose progress this is.")
+@click.option("--user", default=default_user, show_default="your login name", callback=_user_name,
+              help="Whose progress this is.")
 @click.option("--mode", type=click.Choice(["practice", "exam", "review", "weak"]), default="practice",
               show_default=True, help="practice: feedback after each answer; exam: timed, marks at the end; "
               "review: due questions first; weak: weakest topics first.")
@@ -29,7 +48,7 @@ def default_user() -> str:
 @click.option("--numeric/--no-numeric", default=True, show_default=True,
               help="Pair each question with a numeric variant.")
 @click.option("--seed", type=int, help="Seed for the question order and the numbers (repeatable quizzes).")
-@click.option("--minutes", type=click.FloatRange(min=0.1), help="Time limit (exam mode).")
+@click.option("--minutes", type=click.FloatRange(min=0.1), callback=_finite_minutes, help="Time limit (exam mode).")
 @click.option("--resume", is_flag=True, help="Continue your unfinished quiz.")
 @pass_app
 def quiz(app: AppContext, user: str, mode: str, count: int, module: int | None, topic: str | None,

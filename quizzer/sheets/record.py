@@ -20,6 +20,10 @@ def store_results(store, exam: Exam, results: list[StudentResult], now: datetime
     """Record each student's exam as a finished session; grading again replaces it."""
     from ..store import NewResponse
 
+    from ..store.store import check_user_name
+
+    for r in results:  # every name first: a bad one must not leave the exam half stored
+        check_user_name(r.sheet.student.student_id)
     hashes = {q.id: q.content_hash for q in exam.questions}
     for r in results:
         responses = [NewResponse(

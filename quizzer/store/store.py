@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError, InternalError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..errors import NotFound, QuizzerError
+from ..limits import MAX_NAME_CHARS
 from . import summaries
 from .engine import display_url, make_engine
 from .migrate import upgrade
@@ -39,6 +40,17 @@ def unwritable(exc: Exception) -> str | None:
     """Why ``exc`` says the database cannot be written, or None for anything else."""
     text = str(getattr(exc, "orig", None) or exc).lower()
     return next((reason for words, reason in _UNWRITABLE.items() if words in text), None)
+
+
+
+def check_user_name(name: str) -> None:
+    """Refuse a user name the store cannot keep the same on every backend: empty,
+    or longer than its column (PostgreSQL would refuse it mid-transaction)."""
+    if not name.strip():
+        raise QuizzerError("A user name cannot be empty.", "give --user NAME (a roster's student_id is one).")
+    if len(name) > MAX_NAME_CHARS:
+        raise QuizzerError(f"The user name {name[:40]!r}... is {len(name)} characters long; at most "
+                           f"{MAX_NAME_CHARS} are kept.", "use a shorter name or student id.")
 
 
 class Store:
@@ -89,6 +101,7 @@ class Store:
     # users -----------------------------------------------------------------
     def user_id(self, name: str, now: datetime) -> int:
         """The id of user ``name``, created if new (safe when two processes race)."""
+        check_user_name(name)
         for attempt in range(3):
             try:
                 with self._session() as db:
