@@ -175,15 +175,26 @@ class TerminalQuiz:
                     self._late()
                     return
                 if not isinstance(exc, AnswerError):
+                    self._unsaved(answer)
                     raise
                 # the message is already a sentence ("Could not read your answer (...). Type ...")
                 self.console.print(f"[yellow]{escape(exc.message)} Nothing was recorded; try again.[/yellow]")
+            except Exception:  # the store failed mid-quiz (a full disk, a lost server): the CLI words it
+                self._unsaved(answer)
+                raise
         if self.feedback_now:
             self._feedback(presented, outcome)
         else:
             self.console.print("Answer saved.")
         if outcome.note:  # how it was kept, e.g. also answered in another terminal
             self.console.print(f"[yellow]{escape(outcome.note)}[/yellow]")
+
+    def _unsaved(self, answer: str | None) -> None:
+        """Give the student their words back when they could not be stored."""
+        if answer and answer.strip():
+            self.console.print("[red]Your answer could not be saved. Here it is, to copy:[/red]")
+            self.console.print(escape(answer), highlight=False)
+            self.console.print("When the problem below is fixed, `quizzer quiz --resume` asks this question again.")
 
     # input -------------------------------------------------------------------
     def _read_answer(self, presented: Presented) -> str | None:

@@ -75,3 +75,26 @@ def test_the_quiz_says_when_an_answer_was_cut(runner, tmp_path):
                                  "--no-numeric", "--count", "1"], input=f"{answer}\n\n")
     assert result.exit_code == 0, result.output
     assert f"Only the first {MAX_ANSWER_CHARS:,} characters of this answer were read" in result.output
+
+
+def test_an_answer_the_store_cannot_take_mid_quiz_is_given_back(tmp_path):
+    """The database refuses the answer after the quiz began, as a disk that
+    fills mid-quiz does: a real SQLite trigger fails every insert with SQLite's
+    own "database or disk is full" message."""
+    import sqlite3
+
+    from quizzer.store import Store
+
+    path = tmp_path / "q.sqlite3"
+    Store(f"sqlite:///{path}").close()
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TRIGGER full BEFORE INSERT ON responses "
+                   "BEGIN SELECT RAISE(FAIL, 'database or disk is full'); END")
+    answer = "XOR cannot be split by one straight line, in my own words"
+    result = subprocess.run([sys.executable, "-m", "quizzer.launch", "--db", str(path), "quiz", "--user", "u",
+                             "--questions", "Q1", "--no-numeric", "--count", "1"], input=f"{answer}\n\n",
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert "Your answer could not be saved" in result.stdout and answer in result.stdout
+    assert "--resume" in result.stdout
+    assert "free some space" in result.stderr and "Traceback" not in result.stderr
