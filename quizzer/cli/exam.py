@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from .. import words
 from .context import AppContext, pass_app
 
 
@@ -57,8 +58,9 @@ def build(app: AppContext, roster: Path | None, count: int | None, seed: int | N
     built = build_exam(app.bank(), spec, students, utcnow())
     written = write_exam(built, out, paper=paper, pdf=pdf, force=force)
     _say_replaced(written.replaced)
-    click.echo(f"Exam {built.exam_id}: {len(built.sheets)} sheets of {len(built.sheets[0].items)} items "
-               f"({built.sheets[0].total:g} marks), seed {spec.seed}.")
+    click.echo(f"Exam {built.exam_id}: {words.count(len(built.sheets), 'sheet')} of "
+               f"{words.count(len(built.sheets[0].items), 'item')} "
+               f"({words.count(built.sheets[0].total, 'mark')}), seed {spec.seed}.")
     click.echo(f"  print:    {written.sheets}\n  keys:     {written.keys}\n  scheme:   {written.scheme}")
     click.echo(f"  manifest: {written.manifest}  (needed to grade: quizzer exam grade {written.manifest} --answers FILE)")
     for path in written.pdfs:
@@ -89,6 +91,7 @@ def _say_replaced(contents) -> None:
 def grade_exam_command(app: AppContext, manifest: Path, answers: Path, out: Path | None, no_store: bool) -> None:
     """Grade typed answers against each student's own sheet and write their marks."""
     from ..quiz import utcnow
+    from ..sheets.folder import check_grade_folder
     from ..sheets.grade import grade_exam, grading_notes, read_exam_answers
     from ..sheets.manifest import read_manifest
     from ..sheets.record import store_results
@@ -96,6 +99,9 @@ def grade_exam_command(app: AppContext, manifest: Path, answers: Path, out: Path
 
     bank = app.bank()
     loaded = read_manifest(manifest, bank)
+    folder = out or manifest.parent
+    built = (loaded.exam.exam_id, loaded.exam.created_at.isoformat())
+    check_grade_folder(folder, built, [s.student.student_id for s in loaded.exam.sheets])
     for qid in loaded.edited_questions(bank):
         click.echo(f"Note: {qid} was edited after the exam was built; it is graded with the current rubric.", err=True)
     typed, problems = read_exam_answers(answers, loaded)
@@ -104,7 +110,6 @@ def grade_exam_command(app: AppContext, manifest: Path, answers: Path, out: Path
     results = grade_exam(loaded, bank, app.scorer(), typed)
     for note in grading_notes(results):
         click.echo(f"Warning: {note}", err=True)
-    folder = out or manifest.parent
     marks = write_results(results, loaded.exam, folder)
     click.echo(f"Graded {len(results)} students into {marks} and {folder / 'results'}.")
     if not no_store:

@@ -33,6 +33,7 @@ def report(app: AppContext, user: str | None, whole_class: bool, session_id: int
     """
     from ..quiz import utcnow
     from ..reports import class_report, student_report
+    from ..reports.write import check_class_folder, check_report_file
 
     if user and whole_class:
         raise click.UsageError("Give either --user NAME or --class, not both.")
@@ -44,12 +45,14 @@ def report(app: AppContext, user: str | None, whole_class: bool, session_id: int
         out = out or Path("report.html")
         if out.is_dir():
             raise click.UsageError(f"--out {out} is a folder; give a file name such as {out / 'report.html'}.")
+        check_report_file(out)  # before the store is read
         target = student_report(app.bank(), app.store(), user, out, utcnow())
         click.echo(f"Wrote {target}")
     else:
         out = out or Path("class-report")
         if out.exists() and not out.is_dir():
             raise click.UsageError(f"--out {out} is a file; a class report needs a folder.")
+        check_class_folder(out)
         written = class_report(app.bank(), app.store(), out, utcnow(), session_id=session_id,
                                student_pages=student_pages)
         target = written[0]

@@ -6,6 +6,12 @@ a report interrupted half way never leaves a half-written page behind, and the
 next run removes the temporary files a killed one left. The students' pages of a
 large class are drawn by forked workers that die with the report: a report
 killed with ``kill -9`` leaves no process behind.
+
+A report replaces only what Quizzer wrote: every report page carries
+``<meta name="generator" content="Quizzer">`` (``report/layout.html``) and
+``students.csv`` starts with our header, so a re-run into the same folder or file
+(the common case) goes ahead, while a teacher's own ``index.html``, ``students.csv``
+or essay at the same place is refused before anything is written.
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ from .cohort import SORT_KEYS, ClassReport
 from .student import StudentReport
 
 __all__ = ["write_student_page", "write_overview", "write_student_pages", "write_class_folder", "csv_cell",
-           "COURSE"]
+           "check_report_file", "check_class_folder", "COURSE"]
 
 COURSE = "Deep Neural Network Architectures"
 SORT_LABELS = {"name": "name", "answers": "answers", "score": "score", "mastery": "mastery",
@@ -85,6 +91,7 @@ def write_overview(report: ClassReport, folder: Path, linked: bool = True) -> li
     """index.html, the student table sorted by each column, and students.csv;
     ``linked``: the students' names link to their pages (written separately)."""
     folder = Path(folder)
+    check_class_folder(folder)
     # a killed run's temporary files, here and among the students' pages (which
     # an overview alone does not write into)
     remove_stale_temporaries(folder)
@@ -100,6 +107,58 @@ def write_overview(report: ClassReport, folder: Path, linked: bool = True) -> li
                 sort=key, sort_label=SORT_LABELS[key], pages=pages, linked=linked)))
     written.append(_write_csv(folder / "students.csv", _csv_rows(report, linked)))
     return written
+
+
+GENERATOR = b'<meta name="generator" content="Quizzer">'
+HEAD_BYTES = 4_096  # the marker is in the first lines of every report page
+
+
+def _is_report_page(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            return GENERATOR in handle.read(HEAD_BYTES)
+    except OSError:
+        return False
+
+
+def _is_students_csv(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            first = handle.readline().lstrip(b"\xef\xbb\xbf")
+    except OSError:
+        return False
+    return first.startswith(b"student,answers,")  # as every version wrote it, whatever columns follow
+
+
+def _not_ours(path: Path, recognise) -> bool:
+    """Whether a report would replace ``path`` though Quizzer did not write it."""
+    return path.exists() and not (path.is_file() and recognise(path))
+
+
+def check_report_file(path: Path) -> None:
+    """Refuse to write a student's report over a file that is not a Quizzer report."""
+    path = Path(path)
+    if _not_ours(path, _is_report_page):
+        raise QuizzerError(f"{path} already exists and is not a Quizzer report; it is left as it is.",
+                           "choose another --out (Quizzer replaces only the reports it wrote), or move that "
+                           "file elsewhere.")
+
+
+def check_class_folder(folder: Path) -> None:
+    """Refuse a class report's folder whose index.html, sorted tables or students.csv
+    Quizzer did not write (a course site, a teacher's spreadsheet)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return  # new (created by the writes), or a file: the command says so
+    pages = [folder / sorted_page(key) for key in SORT_KEYS]
+    theirs = [p.name for p in pages if _not_ours(p, _is_report_page)]
+    if _not_ours(folder / "students.csv", _is_students_csv):
+        theirs.append("students.csv")
+    if theirs:
+        raise QuizzerError(f"The folder {folder} holds {', '.join(theirs)} not written by Quizzer; nothing was "
+                           "written there.",
+                           "choose another --out for the class report (a new folder is created), or move those "
+                           "files elsewhere; a folder of an earlier class report is simply updated.")
 
 
 PARALLEL_FROM = 100  # fewer pages than this are quicker drawn than a pool is started

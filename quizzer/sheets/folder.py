@@ -11,6 +11,14 @@ names of a build and a grading (``manifest.json`` only if it is an exam manifest
 named, and if the new build would overwrite it the build is refused even with
 ``--force``.
 
+A grading writes ``marks.csv`` and ``results/`` beside the manifest, or into the
+folder given to ``--out``. It is refused before any marking is done where it would
+land on what is not this exam's: a folder holding another exam's manifest, a
+``marks.csv`` without our header, a result page it would replace that is not a
+Quizzer result page, or a ``marks.csv`` or ``results`` that is a link (which would
+carry the marks to a folder outside). Its own earlier marks and pages are replaced:
+grading again is the common case.
+
 Each student gets one file name, the same in sheets, keys and results: the id
 itself when it is a safe file name, otherwise a cleaned id plus a short hash of the
 real one, so ``a/b`` and ``a_b`` (or ``A1`` and ``a1`` on a disk that ignores case)
@@ -33,7 +41,8 @@ from ..errors import QuizzerError
 from ..textfile import TEMPORARY
 from .manifest import FORMAT
 
-__all__ = ["BUILD_FILES", "FolderContents", "survey", "check_folder", "clear_previous", "student_filenames"]
+__all__ = ["BUILD_FILES", "FolderContents", "survey", "check_folder", "check_grade_folder", "clear_previous",
+           "student_filenames"]
 
 BUILD_FILES = ("sheets.html", "keys.html", "marking-scheme.html", "manifest.json")  # the manifest last
 MARKS = "marks.csv"
@@ -41,6 +50,8 @@ PAGE_FOLDERS = {"sheets": ".html", "keys": ".html", "results": ".html", "pdf": "
 BUILD_FOLDERS = ("sheets", "keys", "pdf")
 LITTER = {".DS_Store", "Thumbs.db", "desktop.ini"}  # what file browsers leave; never counted, never removed
 MAX_LISTED = 8
+RESULT_PAGE = b'<body class="result">'  # how exam/document.html opens a result page's body
+PAGE_HEAD_BYTES = 64_000  # the marker comes after the inline print style (~3 kB)
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 
 
@@ -114,16 +125,20 @@ class FolderContents:
         return f"{what} (graded: {self.describe(graded)})" if graded else what
 
 
-def _is_manifest(path: Path) -> str | None:
-    """The exam id if ``path`` is a Quizzer exam manifest, else None."""
+def _manifest(path: Path) -> dict | None:
+    """``path`` read as a Quizzer exam manifest, or None if it is not one."""
     try:
         with path.open("rb") as handle:
             data = json.loads(handle.read(50_000_000))
     except (OSError, ValueError):
         return None
-    if isinstance(data, dict) and data.get("format") == FORMAT:
-        return str(data.get("exam_id") or "")
-    return None
+    return data if isinstance(data, dict) and data.get("format") == FORMAT else None
+
+
+def _is_manifest(path: Path) -> str | None:
+    """The exam id if ``path`` is a Quizzer exam manifest, else None."""
+    data = _manifest(path)
+    return None if data is None else str(data.get("exam_id") or "")
 
 
 def _is_marks(path: Path) -> bool:
@@ -150,6 +165,8 @@ def _sort_page_folder(entry: os.DirEntry, suffix: str, ours: list[Path], others:
         if _skipped(inner):
             continue
         mine = inner.name.endswith(suffix) and inner.is_file(follow_symlinks=False)
+        if mine and entry.name == "results":  # a teacher's page there is kept by --force
+            mine = _is_result_page(Path(inner.path))
         (ours if mine else others).append(Path(inner.path))
 
 
@@ -227,3 +244,69 @@ def clear_previous(contents: FolderContents) -> None:
     for name in PAGE_FOLDERS:
         with contextlib.suppress(OSError):  # not there, or still holds the teacher's files
             (contents.folder / name).rmdir()
+
+
+def _is_result_page(path: Path) -> bool:
+    """Whether ``path`` is a result page an earlier grading wrote (a regular file,
+    not a link, whose body is a Quizzer result's)."""
+    if path.is_symlink() or not path.is_file():
+        return False
+    try:
+        with path.open("rb") as handle:
+            return RESULT_PAGE in handle.read(PAGE_HEAD_BYTES)
+    except OSError:
+        return False
+
+
+def _other_exam(folder: Path, exam: tuple[str, str]) -> str | None:
+    """The exam whose manifest is in ``folder`` if it is not ``exam`` (its id and
+    build time: two builds with one title and seed share an id, not a time)."""
+    path = folder / "manifest.json"
+    data = _manifest(path) if path.is_file() else None
+    if data is None:
+        return None  # no manifest, or the teacher's file of that name: grading does not write it
+    found = (str(data.get("exam_id") or ""), str(data.get("created_at") or ""))
+    return None if found == exam else f"exam {found[0]} built {found[1] or 'at an unknown time'}"
+
+
+def _not_this_exams(folder: Path, exam: tuple[str, str], pages: Iterable[str]) -> list[str]:
+    """Why grading ``exam`` into ``folder`` would land on something not its own."""
+    other = _other_exam(folder, exam)
+    if other:
+        return [f"manifest.json is another exam's ({other})"]
+    problems = []
+    marks, results = folder / MARKS, folder / "results"
+    if marks.is_symlink():
+        problems.append(f"{MARKS} is a link")
+    elif marks.exists() and not (marks.is_file() and _is_marks(marks)):
+        problems.append(f"{MARKS} is not written by Quizzer")
+    if results.is_symlink():
+        problems.append("results is a link")
+    elif results.exists() and not results.is_dir():
+        problems.append("results is a file, not a folder")
+    elif results.is_dir():
+        theirs = [f"results/{p}" for p in pages
+                  if (results / p).is_symlink() or ((results / p).exists() and not _is_result_page(results / p))]
+        if theirs:
+            more = len(theirs) - MAX_LISTED
+            problems.append(f"{', '.join(theirs[:MAX_LISTED])}{f' and {more} more' if more > 0 else ''} "
+                            "not written by Quizzer")
+    return problems
+
+
+def check_grade_folder(folder: Path, exam: tuple[str, str], student_ids: Sequence[str]) -> None:
+    """Refuse to grade ``exam`` (its id and ``created_at`` as the manifest records
+    them) into ``folder`` where the marks or the result pages of ``student_ids``
+    would replace or go through what is not this exam's."""
+    folder = Path(folder)
+    if not folder.exists():
+        return
+    if not folder.is_dir():
+        raise QuizzerError(f"{folder} is a file, not a folder.", "pass a folder (new or empty) to --out.")
+    names = student_filenames(student_ids)
+    problems = _not_this_exams(folder, exam, [f"{names[sid]}.html" for sid in student_ids])
+    if problems:
+        raise QuizzerError(
+            f"Not grading into {folder}: " + "; ".join(problems) + ".",
+            "Quizzer never overwrites a file it did not write, nor another exam's marks: grade into the exam's "
+            "own folder (leave out --out) or a new one, or move those files elsewhere.")

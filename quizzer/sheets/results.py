@@ -4,7 +4,8 @@ page per student (``record`` puts the same results in the progress store).
 Both go through ``textfile``: each file is replaced whole (a killed run leaves the
 previous marks, never a 0-byte page) and every CSV cell is defused, so a name such
 as ``=HYPERLINK(...)`` is shown by a spreadsheet as text, never run. Result pages
-are named like the student's sheet and key (``folder.student_filenames``).
+are named like the student's sheet and key (``folder.student_filenames``), and
+never land on what is not this exam's (``folder.check_grade_folder``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from markupsafe import Markup
 from ..render import render
 from ..textfile import write_csv
 from .build import Exam
-from .folder import student_filenames
+from .folder import check_grade_folder, student_filenames
 from .grade import StudentResult
 from .write import PAPERS, write_files
 
@@ -32,7 +33,9 @@ def write_results(results: list[StudentResult], exam: Exam, folder: Path, paper:
     """Write ``marks.csv`` (one row per student, one column per item, then total,
     max and notes: what was marked 0 without being read) and a result page each."""
     folder = Path(folder)
-    names = student_filenames([r.sheet.student.student_id for r in results])
+    ids = [r.sheet.student.student_id for r in results]
+    check_grade_folder(folder, (exam.exam_id, exam.created_at.isoformat()), ids)  # the command checks before grading; this keeps callers safe
+    names = student_filenames(ids)
     pages = {}
     for r in results:
         body = render("exam/result.html", exam=exam, result=r)

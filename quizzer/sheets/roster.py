@@ -1,4 +1,9 @@
-"""Read a class roster: ``student_id,name`` and any other columns, kept as given."""
+"""Read a class roster: ``student_id,name`` and any other columns, kept as given.
+
+A student id becomes the student's user name in the progress store, so it is held
+to the store's limit (``MAX_NAME_CHARS``) here, at build time, rather than found too
+long half way through storing a graded exam; a name is held to the same length.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import QuizzerError
+from ..limits import MAX_NAME_CHARS
 from ..textfile import read_csv
 
 __all__ = ["Student", "read_roster", "numbered_students"]
@@ -30,6 +36,10 @@ def read_roster(path: Path) -> list[Student]:
                             "(a name that contains a comma must be in double quotes)")
         elif not sid:
             problems.append(f"row {line}: empty student_id")
+        elif len(sid) > MAX_NAME_CHARS:
+            problems.append(f"row {line}: student_id has {len(sid):,} characters, at most {MAX_NAME_CHARS} are allowed")
+        elif len(name) > MAX_NAME_CHARS:
+            problems.append(f"row {line}: name has {len(name):,} characters, at most {MAX_NAME_CHARS} are allowed")
         elif sid in seen:
             problems.append(f"row {line}: student_id {sid!r} already used on row {seen[sid]}")
         else:
@@ -38,7 +48,8 @@ def read_roster(path: Path) -> list[Student]:
             students.append(Student(sid, name or sid, extra_columns))
     if problems:
         raise QuizzerError(f"The roster {path} has {len(problems)} problem(s):\n  " + "\n  ".join(problems),
-                           "fix those rows; every student needs a unique student_id.")
+                           f"fix those rows; every student needs a unique student_id (and an id or name of at most "
+                           f"{MAX_NAME_CHARS} characters).")
     if not students:
         raise QuizzerError(f"The roster {path} lists no students.")
     return students
