@@ -96,6 +96,13 @@ class FolderContents:
         return not self.ours and not self.others
 
     @property
+    def unfinished(self) -> bool:
+        """Only an earlier build's pages, without its manifest (written last): a
+        build killed or stopped by a full disk. Nothing there can be graded, so a
+        new build may replace it without ``--force``."""
+        return bool(self.ours) and not self.others and self.exam_id is None and not self.graded
+
+    @property
     def graded(self) -> bool:
         return any(self._relative(p).parts[0] in (MARKS, "results") for p in self.ours)
 
@@ -211,7 +218,7 @@ def check_folder(folder: Path, force: bool) -> FolderContents:
     contents = survey(folder)
     if contents.empty:
         return contents
-    if not force:
+    if not force and not contents.unfinished:
         parts = []
         if contents.ours:
             parts.append(f"{contents.previous_exam()}: {contents.describe(contents.ours)}")

@@ -386,3 +386,21 @@ def test_chromium_rules_answer_boxes_evenly(runner, tmp_path):
     chromium(tmp_path / "profile", "--no-pdf-header-footer", f"--print-to-pdf={target}",
              (out / "sheets.html").as_uri())
     _check_ruling(target, tmp_path, "chromium")
+
+
+def test_an_unfinished_build_is_replaced_without_force(runner, tmp_path):
+    """A build killed (or stopped by a full disk) before its manifest, which is
+    written last, left pages that cannot be graded: running again just works."""
+    roster = _roster(tmp_path)
+    out = tmp_path / "exam"
+    assert _build(runner, roster, out).exit_code == 0
+    (out / "manifest.json").unlink()
+    stale = sorted(p.name for p in (out / "sheets").iterdir())
+    result = _build(runner, roster, out)
+    assert result.exit_code == 0, result.output
+    assert (out / "manifest.json").is_file()
+    assert sorted(p.name for p in (out / "sheets").iterdir()) == stale
+    (out / "manifest.json").unlink()
+    (out / "notes.txt").write_text("mine", encoding="utf-8")  # with a teacher's file there, still ask
+    refused = _build(runner, roster, out)
+    assert refused.exit_code == 1 and "notes.txt" in refused.output
