@@ -51,6 +51,17 @@ class AppContext:
             self._store = click.get_current_context().with_resource(self._open_store())
         return self._store
 
+    def reading_store(self) -> "Store":
+        """The store for a command that only reads it. Before the default store
+        exists there is nothing to read, so an empty one in memory answers instead
+        of creating a file (and announcing it) for a question like ``stats``."""
+        settings = self.settings
+        if self._store is None and settings.is_default_db and not settings.default_db_path.exists():
+            from ..store import Store
+
+            self._store = click.get_current_context().with_resource(Store("sqlite://"))
+        return self.store()
+
     def _open_store(self) -> "Store":
         """Open the store; the default one (the user's data folder) is created on
         first use, and saying where it was put is the one line we print about it."""

@@ -20,7 +20,7 @@ def stats(app: AppContext, user: str, as_json: bool) -> None:
     from ..summary import summarize
     from ..terminal import render_stats
 
-    summary = summarize(app.bank(), app.store(), user, utcnow())
+    summary = summarize(app.bank(), app.reading_store(), user, utcnow())
     if as_json:
         echo_json(summary.to_json())
     else:

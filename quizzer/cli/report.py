@@ -46,14 +46,14 @@ def report(app: AppContext, user: str | None, whole_class: bool, session_id: int
         if out.is_dir():
             raise click.UsageError(f"--out {out} is a folder; give a file name such as {out / 'report.html'}.")
         check_report_file(out)  # before the store is read
-        target = student_report(app.bank(), app.store(), user, out, utcnow())
+        target = student_report(app.bank(), app.reading_store(), user, out, utcnow())
         click.echo(f"Wrote {target}")
     else:
         out = out or Path("class-report")
         if out.exists() and not out.is_dir():
             raise click.UsageError(f"--out {out} is a file; a class report needs a folder.")
         check_class_folder(out)
-        written = class_report(app.bank(), app.store(), out, utcnow(), session_id=session_id,
+        written = class_report(app.bank(), app.reading_store(), out, utcnow(), session_id=session_id,
                                student_pages=student_pages)
         target = written[0]
         pages = sum(1 for p in written if p.parent == out / "students")

@@ -98,3 +98,18 @@ def test_an_answer_the_store_cannot_take_mid_quiz_is_given_back(tmp_path):
     assert "Your answer could not be saved" in result.stdout and answer in result.stdout
     assert "--resume" in result.stdout
     assert "free some space" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_command_that_only_reads_creates_no_store(tmp_path):
+    env = {**os.environ, "QUIZZER_INSTANCE": str(tmp_path / "instance")}
+    env.pop("QUIZZER_DB", None)
+    stats = subprocess.run([sys.executable, "-m", "quizzer.launch", "stats", "--user", "ana"], env=env,
+                           capture_output=True, text=True, timeout=60)
+    assert stats.returncode == 0, stats.stderr
+    assert "No answers yet" in stats.stdout and "Created your progress store" not in stats.stderr
+    assert not (tmp_path / "instance" / "quizzer.sqlite3").exists()
+    quiz = subprocess.run([sys.executable, "-m", "quizzer.launch", "quiz", "--user", "ana", "--questions", "Q1",
+                           "--no-numeric", "--count", "1"], input=":skip\n", env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert quiz.returncode == 0, quiz.stderr
+    assert "Created your progress store" in quiz.stderr and (tmp_path / "instance" / "quizzer.sqlite3").exists()
