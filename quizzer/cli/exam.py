@@ -46,11 +46,15 @@ def build(app: AppContext, roster: Path | None, count: int | None, seed: int | N
     from ..quiz import utcnow
     from ..sheets import ExamSpec, build_exam, numbered_students, read_roster, write_exam
     from ..sheets.folder import check_folder
+    from ..sheets.roster import lookalike_ids
 
     if bool(roster) == bool(count):
         raise click.UsageError("give either --roster FILE or --count N.")
     check_folder(out, force)  # refuse before the work, not after
     students = read_roster(roster) if roster else numbered_students(count)
+    for ids in lookalike_ids(students):
+        click.echo(f"Note: the roster ids {', '.join(repr(i) for i in ids)} differ only in case or form; they are "
+                   "different students, each with a sheet and a store of their own.", err=True)
     ids = tuple(q.strip() for q in questions.split(",") if q.strip()) if questions else ()
     spec = ExamSpec(title=title, seed=seed if seed is not None else secrets.randbelow(2**31), minutes=minutes,
                     questions=ids, module=module, topic=topic, saq=saq, numeric=numeric,

@@ -14,7 +14,7 @@ from ..errors import QuizzerError
 from ..limits import MAX_NAME_CHARS
 from ..textfile import read_csv
 
-__all__ = ["Student", "read_roster", "numbered_students"]
+__all__ = ["Student", "read_roster", "numbered_students", "lookalike_ids"]
 
 
 @dataclass(frozen=True)
@@ -59,3 +59,16 @@ def numbered_students(count: int) -> list[Student]:
     """Anonymous candidates S001..S0NN, for --count without a roster."""
     width = max(3, len(str(count)))
     return [Student(f"S{i:0{width}d}", f"Candidate {i}") for i in range(1, count + 1)]
+
+
+def lookalike_ids(students: list[Student]) -> list[tuple[str, ...]]:
+    """Groups of roster ids that differ only in case or Unicode form ("Alice" and
+    "alice"): two students to Quizzer, and to the progress store, but more often
+    one student typed twice, which a teacher wants to hear about before printing."""
+    import unicodedata
+
+    groups: dict[str, list[str]] = {}
+    for student in students:
+        key = unicodedata.normalize("NFKC", student.student_id).casefold().strip()
+        groups.setdefault(key, []).append(student.student_id)
+    return [tuple(ids) for ids in groups.values() if len(ids) > 1]

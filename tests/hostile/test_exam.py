@@ -404,3 +404,12 @@ def test_an_unfinished_build_is_replaced_without_force(runner, tmp_path):
     (out / "notes.txt").write_text("mine", encoding="utf-8")  # with a teacher's file there, still ask
     refused = _build(runner, roster, out)
     assert refused.exit_code == 1 and "notes.txt" in refused.output
+
+
+def test_ids_that_differ_only_in_case_are_pointed_out(runner, tmp_path):
+    roster = _roster(tmp_path, "student_id,name\nAlice,Alice A\nalice,Alice B\nbob,Bob\nＢob,Bob wide\n")
+    result = _build(runner, roster, tmp_path / "exam")
+    assert result.exit_code == 0, result.output
+    assert "'Alice', 'alice' differ only in case" in result.output
+    assert "'bob', 'Ｂob' differ only in case" in result.output
+    assert len(list((tmp_path / "exam" / "sheets").iterdir())) == 4
