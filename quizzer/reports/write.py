@@ -47,19 +47,11 @@ def render(template: str, **context) -> str:
     return render_template(template, count=count, plural=plural, target_recall=TARGET_RECALL, **context)
 
 
-def _write(path: Path, text: str) -> Path:
-    try:
-        return write_utf8(path, text)
-    except OSError as exc:
-        raise QuizzerError(f"Cannot write {path}: {exc.strerror or exc}.",
-                           "choose an --out you can write to (a new folder is created).") from None
-
-
 def write_student_page(report: StudentReport, path: Path, *, scope: str = "", back: str = "",
                        back_label: str = "") -> Path:
     html = render("report/student.html", report=report, course=COURSE, scope=scope, back=back,
                   back_label=back_label)
-    return _write(Path(path), html)
+    return write_utf8(Path(path), html)
 
 
 CSV_HEADER = ("student", "answers", "sessions", "score", "mastery", "paper_today", "minutes", "last_active", "due",
@@ -75,14 +67,6 @@ def _csv_rows(report: ClassReport, linked: bool = True) -> list[tuple]:
             for s in report.sorted_by("name")]
 
 
-def _write_csv(path: Path, rows: list[tuple]) -> Path:
-    try:
-        return write_csv(path, CSV_HEADER, rows)
-    except OSError as exc:
-        raise QuizzerError(f"Cannot write {path}: {exc.strerror or exc}.",
-                           "choose an --out you can write to (a new folder is created).") from None
-
-
 def sorted_page(key: str) -> str:
     return "index.html" if key == "name" else f"students-by-{key}.html"
 
@@ -92,20 +76,19 @@ def write_overview(report: ClassReport, folder: Path, linked: bool = True) -> li
     ``linked``: the students' names link to their pages (written separately)."""
     folder = Path(folder)
     check_class_folder(folder)
-    # a killed run's temporary files, here and among the students' pages (which
-    # an overview alone does not write into)
-    remove_stale_temporaries(folder)
+    # a killed run's temporary files among the students' pages, which an overview
+    # alone does not write into (the writer sweeps the folders it writes to)
     remove_stale_temporaries(folder / "students")
     pages = {key: sorted_page(key) for key in SORT_KEYS}
-    written = [_write(folder / "index.html", render(
+    written = [write_utf8(folder / "index.html", render(
         "report/class.html", report=report, course=COURSE, students=report.sorted_by("name"), sort="name",
         pages=pages, linked=linked))]
     for key in SORT_KEYS:
         if key != "name":
-            written.append(_write(folder / pages[key], render(
+            written.append(write_utf8(folder / pages[key], render(
                 "report/students_sorted.html", report=report, students=report.sorted_by(key),
                 sort=key, sort_label=SORT_LABELS[key], pages=pages, linked=linked)))
-    written.append(_write_csv(folder / "students.csv", _csv_rows(report, linked)))
+    written.append(write_csv(folder / "students.csv", CSV_HEADER, _csv_rows(report, linked)))
     return written
 
 
