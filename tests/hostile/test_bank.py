@@ -365,29 +365,16 @@ def test_a_file_that_is_not_utf8_names_the_line(tmp_path):
     assert problem.file.name == "latin.yaml" and problem.line == 3 and "UTF-8" in problem.message
 
 
-def test_a_tab_in_the_indentation_is_located(tmp_path):
-    folder = bank_with(tmp_path, "tabs.yaml", "id: T9\nexplanation:\n\tkey_idea: x\n")
-    [problem] = refusal(folder).problems
-    assert problem.file.name == "tabs.yaml" and problem.line == 3
-    assert "YAML syntax error" in problem.message
-
-
-def test_an_empty_file_is_located(tmp_path):
-    [problem] = refusal(bank_with(tmp_path, "empty.yaml", "")).problems
-    assert problem.file.name == "empty.yaml" and problem.line == 1
-    assert "must be a mapping" in problem.message
-
-
-def test_a_list_at_the_top_is_located(tmp_path):
-    [problem] = refusal(bank_with(tmp_path, "list.yaml", "- id: X1\n- id: X2\n")).problems
-    assert problem.file.name == "list.yaml" and problem.line == 1
-    assert "must be a mapping" in problem.message
-
-
-def test_a_control_character_is_located(tmp_path):
-    [problem] = refusal(bank_with(tmp_path, "nul.yaml", "id: N1\nprompt: a\x00b\n")).problems
-    assert problem.file.name == "nul.yaml" and problem.line == 2
-    assert "control character" in problem.message
+@pytest.mark.parametrize("name,text,line,message", [
+    ("tabs.yaml", "id: T9\nexplanation:\n\tkey_idea: x\n", 3, "YAML syntax error"),  # a tab in the indentation
+    ("empty.yaml", "", 1, "must be a mapping"),
+    ("list.yaml", "- id: X1\n- id: X2\n", 1, "must be a mapping"),  # a list at the top
+    ("nul.yaml", "id: N1\nprompt: a\x00b\n", 2, "control character"),
+])
+def test_a_malformed_file_is_located(tmp_path, name, text, line, message):
+    [problem] = refusal(bank_with(tmp_path, name, text)).problems
+    assert problem.file.name == name and problem.line == line
+    assert message in problem.message
 
 
 # -- the parse cache -----------------------------------------------------------------
