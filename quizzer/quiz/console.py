@@ -25,9 +25,10 @@ from rich.console import Console
 from rich.markup import escape
 
 from ..errors import AnswerError, QuizzerError
+from ..words import count
 from .session import TIME_UP_MESSAGE, Outcome, Presented, QuizRun
 
-__all__ = ["TerminalQuiz", "COMMANDS", "Reader", "time_left", "plural"]
+__all__ = ["TerminalQuiz", "COMMANDS", "Reader", "time_left"]
 
 COMMANDS = {
     ":skip": "skip this question (it counts 0 and comes back for review)",
@@ -94,11 +95,6 @@ def time_left(seconds: float) -> str:
     return f"{whole} s left"
 
 
-def plural(count: float, noun: str) -> str:
-    """ "1 minute", "2.5 minutes", "1 item", "3 items"."""
-    return f"{count:g} {noun}" + ("" if count == 1 else "s")
-
-
 class TerminalQuiz:
     def __init__(self, run: QuizRun, console: Console, reader: Reader,
                  editor: Callable[[str], str | None] | None = None) -> None:
@@ -134,11 +130,11 @@ class TerminalQuiz:
 
     def _welcome(self) -> None:
         run = self.run
-        timed = f", {plural(run.minutes, 'minute')}" if run.minutes else ""
+        timed = f", {count(run.minutes, 'minute')}" if run.minutes else ""
         article = "an" if run.mode[:1] in ("a", "e", "i", "o", "u") else "a"  # "an exam", "a practice"
         what = f"Resuming {run.mode} quiz #{run.info.id}" if run.resumed else f"Starting {article} {run.mode} quiz"
         self.console.print(f"[bold]{what}[/bold] for {escape(run.user)}: "
-                           f"{plural(len(run.items), 'item')}{timed}, seed {run.seed}. Type :help for commands.")
+                           f"{count(len(run.items), 'item')}{timed}, seed {run.seed}. Type :help for commands.")
 
     def _out_of_time(self) -> bool:
         return self.run.time_up()
