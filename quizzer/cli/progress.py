@@ -17,7 +17,7 @@ from .quiz import default_user
 def stats(app: AppContext, user: str, as_json: bool) -> None:
     """Show mastery per module and topic, recent sessions and what is due."""
     from ..quiz import utcnow
-    from ..summary import summarize
+    from ..progress.summary import summarize
     from ..terminal import render_stats
 
     summary = summarize(app.bank(), app.reading_store(), user, utcnow())
