@@ -18,7 +18,7 @@ def stats(app: AppContext, user: str, as_json: bool) -> None:
     """Show mastery per module and topic, recent sessions and what is due."""
     from ..quiz import utcnow
     from ..progress.summary import summarize
-    from ..terminal import render_stats
+    from ..terminal.render import render_stats
 
     summary = summarize(app.bank(), app.reading_store(), user, utcnow())
     if as_json:

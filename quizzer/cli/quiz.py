@@ -60,8 +60,8 @@ def quiz(app: AppContext, user: str, mode: str, count: int, module: int | None, 
     paragraph, numeric answers one per line.
     """
     from ..quiz import QuizEngine, QuizOptions
-    from ..quiz.console import Reader, TerminalQuiz
-    from ..terminal import enable_line_editing, tolerate_undecodable_input
+    from ..terminal.console import TerminalQuiz
+    from ..terminal.prompt import Reader, enable_line_editing, tolerate_undecodable_input
     from .output import console as make_console
 
     engine = QuizEngine(app.bank(), app.store_opener() if not resume else app.store(), scorer_factory=app.scorer)

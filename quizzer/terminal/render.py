@@ -2,55 +2,26 @@
 
 rich honours ``NO_COLOR`` and drops styling when standard output is not a
 terminal, so the same calls serve people and scripts. Reading from the terminal
-is prepared here too: line editing where Python has readline, and a standard
-input that survives bytes which are not text.
+is ``terminal.prompt``'s part.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING
 
-from .words import count
+from ..words import count
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from .bank import Question
+    from ..bank import Question
 
-__all__ = ["render_question_table", "render_question", "marks_text", "enable_line_editing",
-           "tolerate_undecodable_input"]
+__all__ = ["render_question_table", "render_question", "render_grade", "render_explanation", "render_outcome",
+           "render_summary", "render_stats", "marks_text"]
 
 
 def marks_text(value: float) -> str:
     return f"{value:g}"
-
-
-def enable_line_editing() -> Any:
-    """GNU readline (or libedit) behind ``input()``: the cursor keys, Home/End, and Up
-    to recall an earlier line of this quiz. Returns the module, or None where Python
-    has no readline; the quiz then reads plain lines and works the same.
-
-    History lives in memory for one quiz and is never written to a file, so on a
-    shared computer one student's answers are never offered to the next. (Python
-    binds Tab to insert itself unless a completer is set; none is.)
-    """
-    try:
-        import readline
-    except ImportError:
-        return None
-    readline.clear_history()
-    return readline
-
-
-def tolerate_undecodable_input(stream: TextIO) -> TextIO:
-    """Decode standard input so that a byte which is not valid in its encoding
-    (a Latin-1 é typed in a UTF-8 terminal, a binary file piped in) reads as
-    U+FFFD instead of ending the quiz with a UnicodeDecodeError; ``input()``
-    decodes with the same settings, with or without readline."""
-    reconfigure = getattr(stream, "reconfigure", None)
-    if reconfigure is not None:
-        reconfigure(errors="replace")
-    return stream
 
 
 def render_question_table(console: "Console", questions: "list[Question]") -> None:
@@ -117,7 +88,7 @@ def render_grade(console: "Console", question: "Question", result) -> None:
     (see ``scoring.feedback``)."""
     from rich.markup import escape
 
-    from .scoring.feedback import capped, first_explanations, mark_symbol, shown_awards
+    from ..scoring.feedback import capped, first_explanations, mark_symbol, shown_awards
 
     colour = "green" if result.score == result.max else "yellow" if result.score > 0 else "red"
     console.print(f"[bold {colour}]{marks_text(result.score)}/{marks_text(result.max)}[/bold {colour}]"
@@ -164,7 +135,7 @@ def render_outcome(console: "Console", presented, outcome) -> None:
     else:
         render_grade(console, presented.question, outcome.result)
     if presented.numeric:
-        from .variants.check import expected_text
+        from ..variants.check import expected_text
 
         console.print(f"Answer: {escape(expected_text(presented.variant))}")
         console.print("[bold]Worked solution[/bold]")
