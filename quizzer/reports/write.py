@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 from ..errors import QuizzerError
-from ..render import render as render_template
+from ..templating import render as render_template
 from ..progress.schedule import TARGET_RECALL
 from ..textfile import csv_cell, remove_stale_temporaries, write_csv, write_utf8
 from ..words import count, plural

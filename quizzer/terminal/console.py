@@ -23,6 +23,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from ..errors import AnswerError, QuizzerError
+from ..formatting import marks_text, out_of
 from ..quiz.session import TIME_UP_MESSAGE, Outcome, Presented, QuizRun
 from ..words import count
 from .prompt import Reader
@@ -203,10 +204,10 @@ class TerminalQuiz:
     # output ------------------------------------------------------------------
     def _show(self, presented: Presented) -> None:
         run = self.run
-        so_far = f" · score so far {run.score:g}/{run.max:g}" if run.max and self.feedback_now else ""
+        so_far = f" · score so far {out_of(run.score, run.max)}" if run.max and self.feedback_now else ""
         left = run.seconds_left()
         clock = f" · {time_left(left)}" if left is not None else ""
-        kind = "numeric" if presented.numeric else f"{presented.marks:g} marks"
+        kind = "numeric" if presented.numeric else f"{marks_text(presented.marks)} marks"
         self.console.print(f"\n[bold]Question {presented.number} of {presented.total}[/bold] · "
                            f"{escape(presented.question.id)} {escape(presented.question.title)} · {kind}"
                            f"{so_far}{clock}")

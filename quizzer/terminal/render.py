@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..formatting import marks_text, out_of
 from ..words import count
 
 if TYPE_CHECKING:
@@ -17,11 +18,7 @@ if TYPE_CHECKING:
     from ..bank import Question
 
 __all__ = ["render_question_table", "render_question", "render_grade", "render_explanation", "render_outcome",
-           "render_summary", "render_stats", "marks_text"]
-
-
-def marks_text(value: float) -> str:
-    return f"{value:g}"
+           "render_summary", "render_stats"]
 
 
 def render_question_table(console: "Console", questions: "list[Question]") -> None:
@@ -91,12 +88,12 @@ def render_grade(console: "Console", question: "Question", result) -> None:
     from ..scoring.feedback import capped, first_explanations, mark_symbol, shown_awards
 
     colour = "green" if result.score == result.max else "yellow" if result.score > 0 else "red"
-    console.print(f"[bold {colour}]{marks_text(result.score)}/{marks_text(result.max)}[/bold {colour}]"
+    console.print(f"[bold {colour}]{out_of(result.score, result.max)}[/bold {colour}]"
                   f" for {escape(question.id)}. {escape(question.title)}")
     explanations = first_explanations(result.criteria)
     for c, shown, explanation in zip(result.criteria, shown_awards(result.criteria, result.score), explanations):
         reason = c.reason + ("; the total is capped (see below)" if capped(c, shown) else "")
-        console.print(f"  {mark_symbol(shown, c.max)} {escape(c.id)}  {marks_text(shown)}/{marks_text(c.max)}  "
+        console.print(f"  {mark_symbol(shown, c.max)} {escape(c.id)}  {out_of(shown, c.max)}  "
                       f"[dim]{escape(reason)}[/dim]")
         if c.matched:
             found = "found" if capped(c, shown) else "earned by"
@@ -131,7 +128,7 @@ def render_outcome(console: "Console", presented, outcome) -> None:
         check = outcome.result
         verdict = "[green]Correct[/green]" if outcome.full else (
             "[yellow]Partly right[/yellow]" if outcome.score > 0 else "[red]Not right[/red]")
-        console.print(f"{verdict}: {outcome.score:g}/{outcome.max:g}. {escape(check.feedback)}")
+        console.print(f"{verdict}: {out_of(outcome.score, outcome.max)}. {escape(check.feedback)}")
     else:
         render_grade(console, presented.question, outcome.result)
     if presented.numeric:
@@ -156,13 +153,13 @@ def render_summary(console: "Console", run, show_feedback: bool) -> None:
         table.add_column(column)
     for r in responses:
         kind = r.family or "short answer"
-        marks = "skipped" if r.skipped else f"{r.score:g}/{r.max_score:g}"
+        marks = "skipped" if r.skipped else out_of(r.score, r.max_score)
         table.add_row(str(r.position + 1), r.question_id, kind, marks)
     console.print()
     console.print(table)
     total, best = sum(r.score for r in responses), sum(r.max_score for r in responses)
     share = f" ({total / best:.0%})" if best else ""
-    console.print(f"[bold]Total: {total:g}/{best:g}{share}[/bold]")
+    console.print(f"[bold]Total: {out_of(total, best)}{share}[/bold]")
     if show_feedback:
         for r in responses:
             if not r.skipped:
