@@ -101,7 +101,7 @@ def _single(app: AppContext, question_id: str, answer: str, as_json: bool) -> No
 
 
 def _batch(app: AppContext, source: Path, out: Path) -> None:
-    from ..batch import grade_batch, read_answers
+    from ..scoring.batch import grade_batch, read_answers
 
     bank = app.bank()
     total = len(read_answers(source, bank)[1])
