@@ -2,7 +2,7 @@
 
 Everything path-like is resolved here, once, with one precedence: a command-line
 option, then an environment variable (``QUIZZER_DB``, ``QUIZZER_BANK``,
-``QUIZZER_INSTANCE``), then the default: the user's own data folder, whatever the
+``QUIZZER_INSTANCE``, ``QUIZZER_TEMPLATES``), then the default: the user's own data folder, whatever the
 current directory (see ``default_instance``). Shipped resources (the default bank and
 templates) are looked up inside the installed package first and then in the source
 checkout, so both ``pip install .`` and ``pip install -e .`` find them.
@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
 
-__all__ = ["Settings", "resource_path", "default_instance", "load_settings", "legacy_store", "sqlite_path"]
+__all__ = ["Settings", "resource_path", "default_instance", "user_templates", "load_settings", "legacy_store",
+           "sqlite_path"]
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 CHECKOUT_DIR = PACKAGE_DIR.parent
@@ -58,6 +59,15 @@ def default_instance(environ: os._Environ[str] | dict[str, str] | None = None) -
     from platformdirs import user_data_dir
 
     return Path(user_data_dir(APP_NAME, appauthor=False)).resolve()
+
+
+def user_templates(environ: os._Environ[str] | dict[str, str] | None = None) -> Path | None:
+    """A teacher's own template folder (``QUIZZER_TEMPLATES``), searched before the
+    shipped templates; None when it is not set. Read at each rendering, so a folder
+    set while Quizzer runs (a test, a long-lived worker) is found."""
+    env = os.environ if environ is None else environ
+    value = env.get("QUIZZER_TEMPLATES")
+    return Path(value).resolve() if value else None
 
 
 def legacy_store() -> Path | None:

@@ -8,7 +8,7 @@ import pytest
 
 from quizzer.errors import AnswerError, NotFound, QuizzerError
 from quizzer.quiz import QuizEngine, QuizOptions
-from quizzer.review import review
+from quizzer.progress.schedule import review
 from quizzer.store import NewResponse
 
 START = datetime(2026, 11, 24, 10, 0, tzinfo=timezone.utc)

@@ -140,7 +140,7 @@ def test_recall_shown_for_a_card_agrees_with_it_being_due():
     """FSRS counts forgetting in whole days: the day an answer is missed it says
     100% while the card is due again in minutes. The report shows no figure then,
     and FSRS's own figure once a day has passed or the card has left its steps."""
-    from quizzer.review import AGAIN, GOOD, TARGET_RECALL, in_learning_steps, review, shown_recall
+    from quizzer.progress.schedule import AGAIN, GOOD, TARGET_RECALL, in_learning_steps, review, shown_recall
 
     missed = review(None, "Q7", AGAIN, T0)
     assert in_learning_steps(missed.due, missed.last_review)

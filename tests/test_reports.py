@@ -19,7 +19,7 @@ from quizzer.reports import class_report, student_report
 from quizzer.reports.cohort import build_class_report, pearson
 from quizzer.reports.queries import Scope, exam_sessions, fetch
 from quizzer.reports.student import build_student_report
-from quizzer.summary import summarize
+from quizzer.progress.summary import summarize
 
 START = datetime(2026, 10, 1, 9, 0, tzinfo=timezone.utc)
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
@@ -279,6 +279,37 @@ def test_a_student_report_file_and_unknown_names(practised, shipped_bank, tmp_pa
     assert "amara" in caught.value.hint
 
 
+def _page_mastery(page: BeautifulSoup) -> tuple[dict[str, str], dict[str, str]]:
+    """The mastery figures a student's page shows: per module or topic key, and per question."""
+    groups = {}
+    for row in page.find("h2", string="Mastery by module and topic").find_next("table").tbody.find_all("tr"):
+        cells = row.find_all("td")
+        key = cells[0].find("span").get_text()[1:-1] if "sub" in row.get("class", []) else cells[0].get_text().lower()
+        groups[key] = cells[1].get_text(strip=True)
+    questions = {}
+    for row in page.find("table", class_="questions").tbody.find_all("tr"):
+        cells = row.find_all("td")
+        questions[cells[0].strong.get_text()] = next(cells[5].stripped_strings)
+    return groups, questions
+
+
+def test_the_report_page_and_stats_json_give_the_same_mastery(practised, runner, tmp_path):
+    """One rule for mastery: the page a student is given and `quizzer stats --json`
+    must not disagree about any topic, module or question."""
+    for name, _ in STUDENTS:
+        out = tmp_path / "page.html"
+        result = runner.invoke(cli, ["--db", practised.url, "report", "--user", name, "--out", str(out)])
+        assert result.exit_code == 0, result.output
+        stats = runner.invoke(cli, ["--db", practised.url, "stats", "--user", name, "--json"])
+        assert stats.exit_code == 0, stats.output
+        figures = json.loads(stats.output)
+        groups, questions = _page_mastery(BeautifulSoup(out.read_text(encoding="utf-8"), "html.parser"))
+        assert groups == {key: f"{value:.0%}" for key, value in {**figures["modules"], **figures["mastery"]}.items()}
+        answered = {qid: f"{entry['mastery']:.0%}" for qid, entry in figures["questions"].items()}
+        assert answered and {qid: shown for qid, shown in questions.items() if qid in answered} == answered
+        assert {shown for qid, shown in questions.items() if qid not in answered} <= {"0%"}
+
+
 # --- the command ---------------------------------------------------------------------
 
 
@@ -476,7 +507,7 @@ def test_answers_recorded_at_one_moment_are_ordered_by_id_as_stats_orders_them(s
         store.record(info.id, _exam_answer("Q1", saq, 2.0), when)
         store.record(info.id, _exam_answer("Q1", numeric, 1.0, "perceptron_update", 1), when)
     report = build_student_report(shipped_bank, student_data(store, "ann"), NOW)
-    from quizzer.progress import question_mastery
+    from quizzer.progress.mastery import question_mastery
 
     assert report.mastery["Q1"] == pytest.approx(question_mastery(store.responses(user="ann"))["Q1"])
     assert report.mastery["Q1"] == pytest.approx((1.0 + 0.75 + 0.0) / 3)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect
 
-from quizzer.review import review
+from quizzer.progress.schedule import review
 from quizzer.store import NewResponse, Store
 from quizzer.store.migrate import HEAD, MIGRATIONS
 

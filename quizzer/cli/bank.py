@@ -24,7 +24,7 @@ def bank() -> None:
 def list_questions(app: AppContext, module: int | None, topic: str | None, as_json: bool) -> None:
     """List the questions, optionally filtered by module or topic."""
     from ..bank.export import question_summary
-    from ..terminal import render_question_table
+    from ..terminal.render import render_question_table
 
     questions = app.bank().select(module=module, topic=topic)
     if topic and topic not in app.bank().topics and app.bank().topics:
@@ -43,7 +43,7 @@ def list_questions(app: AppContext, module: int | None, topic: str | None, as_js
 def show(app: AppContext, question_id: str, as_json: bool) -> None:
     """Show a question with its rubric, model answer and explanation."""
     from ..bank.export import question_detail
-    from ..terminal import render_question
+    from ..terminal.render import render_question
 
     question = app.question(question_id)
     if as_json:

@@ -9,6 +9,7 @@ import click
 
 from .. import words
 from .context import AppContext, pass_app
+from .options import question_ids
 
 
 @click.group()
@@ -55,7 +56,7 @@ def build(app: AppContext, roster: Path | None, count: int | None, seed: int | N
     for ids in lookalike_ids(students):
         click.echo(f"Note: the roster ids {', '.join(repr(i) for i in ids)} differ only in case or form; they are "
                    "different students, each with a sheet and a store of their own.", err=True)
-    ids = tuple(q.strip() for q in questions.split(",") if q.strip()) if questions else ()
+    ids = question_ids(questions)
     spec = ExamSpec(title=title, seed=seed if seed is not None else secrets.randbelow(2**31), minutes=minutes,
                     questions=ids, module=module, topic=topic, saq=saq, numeric=numeric,
                     allow_repeats=allow_repeats)

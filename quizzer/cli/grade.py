@@ -93,7 +93,7 @@ def _single(app: AppContext, question_id: str, answer: str, as_json: bool) -> No
     if as_json:
         echo_json(result.to_json())
         return
-    from ..terminal import render_grade
+    from ..terminal.render import render_grade
 
     from .output import console
 
@@ -101,7 +101,7 @@ def _single(app: AppContext, question_id: str, answer: str, as_json: bool) -> No
 
 
 def _batch(app: AppContext, source: Path, out: Path) -> None:
-    from ..batch import grade_batch, read_answers
+    from ..scoring.batch import grade_batch, read_answers
 
     bank = app.bank()
     total = len(read_answers(source, bank)[1])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from ..formatting import marks_text
 from ..words import count
 from .context import AppContext, pass_app
 from .output import console, echo_json
@@ -17,8 +18,8 @@ from .quiz import default_user
 def stats(app: AppContext, user: str, as_json: bool) -> None:
     """Show mastery per module and topic, recent sessions and what is due."""
     from ..quiz import utcnow
-    from ..summary import summarize
-    from ..terminal import render_stats
+    from ..progress.summary import summarize
+    from ..terminal.render import render_stats
 
     summary = summarize(app.bank(), app.reading_store(), user, utcnow())
     if as_json:
@@ -46,7 +47,7 @@ def regrade(app: AppContext, question_id: str | None, dry_run: bool) -> None:
     for change in moved:
         r = change.response
         click.echo(f"response {r.id} ({r.user}, {r.question_id}, {r.created_at:%Y-%m-%d}): "
-                   f"{r.score:g} -> {change.new_score:g} of {r.max_score:g}")
+                   f"{marks_text(r.score)} -> {marks_text(change.new_score)} of {marks_text(r.max_score)}")
     unchanged = len(changes) - len(moved)
     summary = f"{count(len(moved), 'score')} change{'s' if len(moved) == 1 else ''}"
     if unchanged:

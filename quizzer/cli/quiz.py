@@ -10,6 +10,7 @@ import click
 
 from ..limits import MAX_NAME_CHARS
 from .context import AppContext, pass_app
+from .options import question_ids
 
 MAX_MINUTES = 24 * 60  # a day: longer is a mistake, and the clock's arithmetic needs a finite number
 
@@ -60,8 +61,8 @@ def quiz(app: AppContext, user: str, mode: str, count: int, module: int | None, 
     paragraph, numeric answers one per line.
     """
     from ..quiz import QuizEngine, QuizOptions
-    from ..quiz.console import Reader, TerminalQuiz
-    from ..terminal import enable_line_editing, tolerate_undecodable_input
+    from ..terminal.console import TerminalQuiz
+    from ..terminal.prompt import Reader, enable_line_editing, tolerate_undecodable_input
     from .output import console as make_console
 
     engine = QuizEngine(app.bank(), app.store_opener() if not resume else app.store(), scorer_factory=app.scorer)
@@ -70,7 +71,7 @@ def quiz(app: AppContext, user: str, mode: str, count: int, module: int | None, 
     else:
         if minutes and mode != "exam":
             raise click.UsageError("--minutes goes with --mode exam.")
-        ids = tuple(q.strip() for q in questions.split(",") if q.strip()) if questions else ()
+        ids = question_ids(questions)
         run = engine.start(QuizOptions(user=user, mode=mode, count=count, module=module, topic=topic,
                                        questions=ids, numeric=numeric, seed=seed, minutes=minutes))
     console = make_console()

@@ -31,8 +31,8 @@ if TYPE_CHECKING:
 
 from ..bank import Bank, Question
 from ..errors import NotFound, QuizzerError
-from ..progress import group_mastery, question_mastery
-from ..review import rating_for, review
+from ..progress.mastery import group_mastery, question_mastery
+from ..progress.schedule import rating_for, review
 from ..store import NewResponse, SessionInfo, confidence_of
 from .plan import Item, QuizOptions, make_plan, order_questions, select_questions
 

@@ -12,7 +12,8 @@ from functools import cached_property
 from datetime import datetime
 
 from ..bank import Bank, Question
-from ..progress import RECENT
+from ..progress.mastery import latest_answers, mean_fraction, mean_mastery, questions_by
+from ..progress.schedule import in_learning_steps, shown_recall
 from ..words import count
 from .charts import BarChart, LineChart, hbar_chart, line_chart
 from .queries import CardRow, FamilyRow, QuestionRow, StudentData
@@ -88,7 +89,7 @@ class Misconception:
 class DueLine:
     question: Question
     due: datetime
-    recall: float | None  # None while the card is in FSRS's learning steps (see ``review.shown_recall``)
+    recall: float | None  # None while the card is in FSRS's learning steps (see ``progress.schedule.shown_recall``)
     overdue_days: float
     learning: bool = False  # back within minutes: a new question, or one just missed
 
@@ -107,8 +108,6 @@ class Suggestion:
 
 def _recall(cards: list[CardRow], now: datetime) -> dict[str, float]:
     """Each reviewed question's recall estimate now, where one can be shown."""
-    from ..review import shown_recall
-
     found = {c.question_id: shown_recall(c.stability, c.last_review, c.due, now) for c in cards}
     return {qid: value for qid, value in found.items() if value is not None}
 
@@ -118,7 +117,7 @@ def _group(key: str, label: str, questions: list[Question], mastery: dict[str, f
     recalls = [recall[q.id] for q in questions if q.id in recall]
     return GroupMastery(
         key, label,
-        mastery=sum(mastery.get(q.id, 0.0) for q in questions) / len(questions) if questions else 0.0,
+        mastery=mean_mastery(questions, mastery),
         answers=sum(answers.get(q.id, 0) for q in questions),
         answered=sum(1 for q in questions if answers.get(q.id)),
         questions=len(questions),
@@ -155,14 +154,13 @@ class StudentReport:
         self._answer_counts: dict[str, int] = defaultdict(int)
         for r in data.questions:
             self._answer_counts[r.question_id] += r.answers
-        # mastery as ``quizzer stats`` has it: the mean of the latest three answers of either kind
+        # mastery by ``quizzer stats``'s rule, over the latest answers of either kind
         self.mastery: dict[str, float] = {}
         self._mastery_mix: dict[str, tuple[int, int]] = {}  # (numeric answers among them, answers averaged)
         for qid in self._answer_counts:
-            # newest first by time, then by id (answers of one graded exam share a time), as stats orders them
-            points = sorted((point + (numeric,) for numeric in (False, True) if (qid, numeric) in self._rows
-                             for point in self._rows[(qid, numeric)].recent), reverse=True)[:RECENT]
-            self.mastery[qid] = sum(fraction for _, _, fraction, _ in points) / len(points)
+            points = latest_answers(point + (numeric,) for numeric in (False, True) if (qid, numeric) in self._rows
+                                    for point in self._rows[(qid, numeric)].recent)
+            self.mastery[qid] = mean_fraction(points)
             self._mastery_mix[qid] = (sum(1 for *_, numeric in points if numeric), len(points))
         self.recall = _recall(data.cards, now)
         self.overall = self._group("all", "All questions", list(bank))
@@ -189,20 +187,13 @@ class StudentReport:
 
     @cached_property
     def modules(self) -> tuple[GroupMastery, ...]:
-        by_module: dict[int, list[Question]] = defaultdict(list)
-        for q in self.bank:
-            if q.module:
-                by_module[q.module].append(q)
-        return tuple(self._group(f"module {m}", f"Module {m}", qs) for m, qs in sorted(by_module.items()))
+        by_module = sorted(questions_by(self.bank, "module").items(), key=lambda group: group[1][0].module)
+        return tuple(self._group(key, f"Module {qs[0].module}", qs) for key, qs in by_module)
 
     @cached_property
     def topics(self) -> tuple[GroupMastery, ...]:
         """Weakest first."""
-        by_topic: dict[str, list[Question]] = defaultdict(list)
-        for q in self.bank:
-            for t in q.topics:
-                by_topic[t].append(q)
-        groups = (self._group(t, self.bank.topics.get(t, t), qs) for t, qs in by_topic.items())
+        groups = (self._group(t, self.bank.topics.get(t, t), qs) for t, qs in questions_by(self.bank).items())
         return tuple(sorted(groups, key=lambda g: (g.mastery, g.key)))
 
     @cached_property
@@ -267,8 +258,6 @@ def build_student_report(bank: Bank, data: StudentData, now: datetime, recent_se
 
 
 def _due_line(question: Question, card: CardRow, recall: float | None, now: datetime) -> DueLine:
-    from ..review import in_learning_steps
-
     return DueLine(question, card.due, recall, (now - card.due).total_seconds() / 86400,
                    in_learning_steps(card.due, card.last_review))
 

@@ -26,8 +26,8 @@ import time
 from pathlib import Path
 
 from ..errors import QuizzerError
-from ..render import render as render_template
-from ..review import TARGET_RECALL
+from ..templating import render as render_template
+from ..progress.schedule import TARGET_RECALL
 from ..textfile import csv_cell, remove_stale_temporaries, write_csv, write_utf8
 from ..words import count, plural
 from .cohort import SORT_KEYS, ClassReport

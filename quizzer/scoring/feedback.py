@@ -13,14 +13,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..bank import Question
+from ..formatting import out_of
 from .guards import GuardVerdict, floor_half
 from .result import CriterionResult
 
 __all__ = ["compose_feedback", "shown_awards", "first_explanations", "mark_symbol"]
-
-
-def _marks(value: float) -> str:
-    return f"{value:g}"
 
 
 def shown_awards(criteria: Sequence[CriterionResult], score: float) -> list[float]:
@@ -67,7 +64,7 @@ def capped(result: CriterionResult, shown: float) -> bool:
 
 
 def _criterion_line(result: CriterionResult, shown: float) -> str:
-    line = f"- {result.id}: {_marks(shown)}/{_marks(result.max)}."
+    line = f"- {result.id}: {out_of(shown, result.max)}."
     if result.misconception:
         return f"{line} Misconception: {result.misconception}."
     if result.matched:
@@ -83,7 +80,7 @@ def _criterion_line(result: CriterionResult, shown: float) -> str:
 def compose_feedback(question: Question, results: Sequence[CriterionResult],
                      verdicts: Sequence[GuardVerdict], score: float) -> str:
     """A few lines: the total, one line per criterion, then any guard that capped it."""
-    lines = [f"{_marks(score)}/{_marks(question.marks)} marks."]
+    lines = [f"{out_of(score, question.marks)} marks."]
     lines += [_criterion_line(r, shown) for r, shown in zip(results, shown_awards(results, score))]
     lines += [v.message for v in verdicts]
     notes = [text for text in first_explanations(results) if text]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from ..render import render
+from ..templating import render
 from ..textfile import write_csv
 from .build import Exam
 from .folder import check_grade_folder, student_filenames

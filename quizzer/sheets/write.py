@@ -25,7 +25,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from ..errors import QuizzerError
-from ..render import render
+from ..templating import render
 from ..textfile import read_utf8, write_bytes, write_utf8
 from .build import Exam
 from .folder import FolderContents, check_folder, clear_previous, student_filenames

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
-from ..review import review
+from ..progress.schedule import review
 from ..store.records import ReviewCard
 from .timeline import EPOCH
 

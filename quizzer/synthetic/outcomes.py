@@ -9,7 +9,7 @@ cancels it (the bank's first-listed misconceptions are the most common). The
 score is the sum of the criteria, so the stored JSON, the criterion rows and the
 score always agree. The answer is one of the bank's graded sample answers with
 that score, the feedback is written the way the scorer writes it, and the FSRS
-rating is :func:`quizzer.review.rating_for` of the marks.
+rating is :func:`quizzer.progress.schedule.rating_for` of the marks.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from functools import lru_cache
 import numpy as np
 
 from ..misconceptions import describe as describe_misconception
-from ..review import rating_for
+from ..progress.schedule import rating_for
 from ..scoring.feedback import compose_feedback
 from ..scoring.result import CriterionResult
 from .course import Course, half_step

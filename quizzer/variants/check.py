@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import AnswerError, NotFound
+from ..formatting import answer_text
 from .family import Mistake, Tolerance, Variant
 
 __all__ = ["CheckResult", "check_answer", "mark", "matches", "format_answer", "expected_text", "asked_precision",
@@ -81,42 +82,14 @@ def asked_precision(prompt: str) -> Precision | None:
 
 def format_answer(value: Any, unit: str = "", precision: Precision | None = None) -> str:
     """An answer for feedback, lists in brackets: to the ``precision`` asked for (trailing
-    zeros kept, 0.0900 to 3 significant figures), else up to 6 significant figures."""
-    if isinstance(value, list):
-        return "[" + ", ".join(format_answer(v, precision=precision) for v in value) + "]"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, int):
-        text = str(value)
-    elif precision is None:
-        text = f"{value:.6g}"
-    elif precision.places is not None:
-        text = _without_negative_zero(f"{value:.{precision.places}f}")
-    else:
-        text = _significant(value, precision.figures)
-    return f"{text}{unit}"
+    zeros kept, 0.0900 to 3 significant figures), else up to 6 significant figures.
+    The one answer format, ``formatting.answer_text``; the exam key's is the same."""
+    return answer_text(value, unit, precision)
 
 
 def expected_text(variant: Variant) -> str:
     """The variant's answer as a student is shown it: with its unit, to the precision its prompt asks."""
     return format_answer(variant.answer, variant.unit, asked_precision(variant.prompt))
-
-
-def _significant(value: float, figures: int) -> str:
-    """``value`` to ``figures`` significant figures; powers of ten below 1e-4 or from 1e6 up
-    as 1.23e-5, the form the prompts accept."""
-    if value == 0:
-        return "0" if figures == 1 else "0." + "0" * (figures - 1)
-    mantissa, exponent = f"{value:.{figures - 1}e}".split("e")
-    power = int(exponent)  # after rounding: 9.996 to 3 figures is 1.00e+01
-    if power < -4 or power >= 6:
-        return f"{mantissa}e{power}"
-    return _without_negative_zero(f"{float(f'{mantissa}e{power}'):.{max(figures - 1 - power, 0)}f}")
-
-
-def _without_negative_zero(text: str) -> str:
-    """-0.000 (a tiny negative rounded away) reads as 0.000."""
-    return text[1:] if text.startswith("-") and not text.strip("-0.") else text
 
 
 def describe_tolerance(tolerance: Tolerance) -> str:

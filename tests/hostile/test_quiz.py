@@ -264,7 +264,7 @@ def test_each_explanation_paragraph_is_shown_once(env):
 # the rules behind the display, on their own --------------------------------------------
 
 def test_time_left_rounds_up_and_switches_to_seconds_in_the_last_minute():
-    from quizzer.quiz.console import time_left
+    from quizzer.terminal.console import time_left
 
     assert [time_left(s) for s in (300, 299.2, 240.5, 60.4, 60, 59.2, 59, 45, 0.3, 0, -5)] == [
         "5 min left", "5 min left", "5 min left", "2 min left", "1 min left", "1 min left", "59 s left",

@@ -192,7 +192,7 @@ def _answer(question_id: str, score: float, top: float, *, family: str | None = 
 def _practise(store: Store, user: str, answers: list[NewResponse], when: datetime, *, cards: bool = False,
               kind: str = "quiz", title: str = "") -> int:
     """One session of ``answers``; with ``cards``, each moves its FSRS card as a quiz does."""
-    from quizzer.review import rating_for, review
+    from quizzer.progress.schedule import rating_for, review
 
     info = store.start_session(user, kind=kind, mode="practice", seed=1, plan=[{}] * len(answers), settings={},
                                now=when, title=title)

@@ -8,7 +8,7 @@ $EDITOR), ``:quit`` (stop; the quiz can be resumed), ``:help``.
 Ctrl-C is ``:quit``: every answer already given is saved.
 
 In a terminal, lines are read with ``input()``, which gives line editing and
-in-memory history where readline is loaded (see ``terminal.enable_line_editing``).
+in-memory history where readline is loaded (see ``terminal.prompt``).
 In a timed exam the clock is read again when an answer is finished: an answer
 finished after the limit is not submitted, and the student is told so.
 """
@@ -18,17 +18,18 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, TextIO
 
 from rich.console import Console
 from rich.markup import escape
 
 from ..errors import AnswerError, QuizzerError
+from ..formatting import marks_text, out_of
+from ..quiz.session import TIME_UP_MESSAGE, Outcome, Presented, QuizRun
 from ..words import count
-from .session import TIME_UP_MESSAGE, Outcome, Presented, QuizRun
+from .prompt import Reader
+from .render import render_explanation, render_outcome, render_summary
 
-__all__ = ["TerminalQuiz", "COMMANDS", "Reader", "time_left"]
+__all__ = ["TerminalQuiz", "COMMANDS", "time_left"]
 
 COMMANDS = {
     ":skip": "skip this question (it counts 0 and comes back for review)",
@@ -41,49 +42,6 @@ COMMANDS = {
 
 class Quit(Exception):
     """The student asked to stop."""
-
-
-@dataclass
-class Reader:
-    """Lines from a stream; ``None`` at end of input.
-
-    ``editing`` is the readline module when line editing is on (a terminal with
-    readline): lines then come from ``input()``, which draws the prompt itself so
-    the cursor keys redraw the line correctly. Otherwise the prompt is printed
-    (for a person) and the stream read directly (a pipe, or no readline).
-    """
-
-    stream: TextIO
-    interactive: bool
-    console: Console
-    editing: Any = None
-    warned_bytes: bool = False
-
-    def line(self, prompt: str, remember: bool = True) -> str | None:
-        """One line without its end; ``remember=False`` keeps it out of the history (a y/N reply)."""
-        if self.interactive and self.editing is not None:
-            raw = self._typed(prompt, remember)
-        else:
-            if self.interactive:
-                self.console.print(prompt, end="", markup=False, highlight=False)
-            raw = self.stream.readline()
-            raw = None if raw == "" else raw.rstrip("\r\n")
-        if raw is not None and "\ufffd" in raw and not self.warned_bytes:
-            self.warned_bytes = True
-            self.console.print("[yellow]Part of that line was not valid text in this terminal's encoding "
-                               "and reads as \ufffd; check the terminal's character set.[/yellow]")
-        return raw
-
-    def _typed(self, prompt: str, remember: bool) -> str | None:
-        before = self.editing.get_current_history_length()
-        try:
-            raw = input(prompt)
-        except EOFError:
-            return None
-        after = self.editing.get_current_history_length()
-        if not remember and after > before:  # readline added it (it skips empty lines and repeats)
-            self.editing.remove_history_item(after - 1)
-        return raw
 
 
 def time_left(seconds: float) -> str:
@@ -246,10 +204,10 @@ class TerminalQuiz:
     # output ------------------------------------------------------------------
     def _show(self, presented: Presented) -> None:
         run = self.run
-        so_far = f" · score so far {run.score:g}/{run.max:g}" if run.max and self.feedback_now else ""
+        so_far = f" · score so far {out_of(run.score, run.max)}" if run.max and self.feedback_now else ""
         left = run.seconds_left()
         clock = f" · {time_left(left)}" if left is not None else ""
-        kind = "numeric" if presented.numeric else f"{presented.marks:g} marks"
+        kind = "numeric" if presented.numeric else f"{marks_text(presented.marks)} marks"
         self.console.print(f"\n[bold]Question {presented.number} of {presented.total}[/bold] · "
                            f"{escape(presented.question.id)} {escape(presented.question.title)} · {kind}"
                            f"{so_far}{clock}")
@@ -260,19 +218,13 @@ class TerminalQuiz:
             self.console.print("[dim]Answer in a few sentences; finish with an empty line.[/dim]")
 
     def _feedback(self, presented: Presented, outcome: Outcome) -> None:
-        from ..terminal import render_outcome
-
         render_outcome(self.console, presented, outcome)
         if self.reader.interactive and not outcome.skipped:
             more = self.reader.line("Show the explanation? [y/N] ", remember=False)
             if more and more.strip().lower().startswith("y"):
-                from ..terminal import render_explanation
-
                 render_explanation(self.console, presented.question)
 
     def _summary(self) -> None:
-        from ..terminal import render_summary
-
         render_summary(self.console, self.run, show_feedback=not self.feedback_now)
 
 

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from .store.records import ReviewCard
+from ..store.records import ReviewCard
 
 __all__ = ["rating_for", "review", "retrievability", "recall", "shown_recall", "in_learning_steps", "RATING_NAMES",
            "TARGET_RECALL"]

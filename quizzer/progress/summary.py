@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from .bank import Bank
-from .progress import group_mastery, question_mastery
-from .store import Store
+from ..bank import Bank
+from ..store import Store
+from .mastery import group_mastery, question_mastery
 
 __all__ = ["StudentSummary", "summarize"]
 

@@ -2,55 +2,23 @@
 
 rich honours ``NO_COLOR`` and drops styling when standard output is not a
 terminal, so the same calls serve people and scripts. Reading from the terminal
-is prepared here too: line editing where Python has readline, and a standard
-input that survives bytes which are not text.
+is ``terminal.prompt``'s part.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING
 
-from .words import count
+from ..formatting import marks_text, out_of
+from ..words import count
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from .bank import Question
+    from ..bank import Question
 
-__all__ = ["render_question_table", "render_question", "marks_text", "enable_line_editing",
-           "tolerate_undecodable_input"]
-
-
-def marks_text(value: float) -> str:
-    return f"{value:g}"
-
-
-def enable_line_editing() -> Any:
-    """GNU readline (or libedit) behind ``input()``: the cursor keys, Home/End, and Up
-    to recall an earlier line of this quiz. Returns the module, or None where Python
-    has no readline; the quiz then reads plain lines and works the same.
-
-    History lives in memory for one quiz and is never written to a file, so on a
-    shared computer one student's answers are never offered to the next. (Python
-    binds Tab to insert itself unless a completer is set; none is.)
-    """
-    try:
-        import readline
-    except ImportError:
-        return None
-    readline.clear_history()
-    return readline
-
-
-def tolerate_undecodable_input(stream: TextIO) -> TextIO:
-    """Decode standard input so that a byte which is not valid in its encoding
-    (a Latin-1 é typed in a UTF-8 terminal, a binary file piped in) reads as
-    U+FFFD instead of ending the quiz with a UnicodeDecodeError; ``input()``
-    decodes with the same settings, with or without readline."""
-    reconfigure = getattr(stream, "reconfigure", None)
-    if reconfigure is not None:
-        reconfigure(errors="replace")
-    return stream
+__all__ = ["render_question_table", "render_question", "render_grade", "render_explanation", "render_outcome",
+           "render_summary", "render_stats"]
 
 
 def render_question_table(console: "Console", questions: "list[Question]") -> None:
@@ -117,15 +85,15 @@ def render_grade(console: "Console", question: "Question", result) -> None:
     (see ``scoring.feedback``)."""
     from rich.markup import escape
 
-    from .scoring.feedback import capped, first_explanations, mark_symbol, shown_awards
+    from ..scoring.feedback import capped, first_explanations, mark_symbol, shown_awards
 
     colour = "green" if result.score == result.max else "yellow" if result.score > 0 else "red"
-    console.print(f"[bold {colour}]{marks_text(result.score)}/{marks_text(result.max)}[/bold {colour}]"
+    console.print(f"[bold {colour}]{out_of(result.score, result.max)}[/bold {colour}]"
                   f" for {escape(question.id)}. {escape(question.title)}")
     explanations = first_explanations(result.criteria)
     for c, shown, explanation in zip(result.criteria, shown_awards(result.criteria, result.score), explanations):
         reason = c.reason + ("; the total is capped (see below)" if capped(c, shown) else "")
-        console.print(f"  {mark_symbol(shown, c.max)} {escape(c.id)}  {marks_text(shown)}/{marks_text(c.max)}  "
+        console.print(f"  {mark_symbol(shown, c.max)} {escape(c.id)}  {out_of(shown, c.max)}  "
                       f"[dim]{escape(reason)}[/dim]")
         if c.matched:
             found = "found" if capped(c, shown) else "earned by"
@@ -160,11 +128,11 @@ def render_outcome(console: "Console", presented, outcome) -> None:
         check = outcome.result
         verdict = "[green]Correct[/green]" if outcome.full else (
             "[yellow]Partly right[/yellow]" if outcome.score > 0 else "[red]Not right[/red]")
-        console.print(f"{verdict}: {outcome.score:g}/{outcome.max:g}. {escape(check.feedback)}")
+        console.print(f"{verdict}: {out_of(outcome.score, outcome.max)}. {escape(check.feedback)}")
     else:
         render_grade(console, presented.question, outcome.result)
     if presented.numeric:
-        from .variants.check import expected_text
+        from ..variants.check import expected_text
 
         console.print(f"Answer: {escape(expected_text(presented.variant))}")
         console.print("[bold]Worked solution[/bold]")
@@ -185,13 +153,13 @@ def render_summary(console: "Console", run, show_feedback: bool) -> None:
         table.add_column(column)
     for r in responses:
         kind = r.family or "short answer"
-        marks = "skipped" if r.skipped else f"{r.score:g}/{r.max_score:g}"
+        marks = "skipped" if r.skipped else out_of(r.score, r.max_score)
         table.add_row(str(r.position + 1), r.question_id, kind, marks)
     console.print()
     console.print(table)
     total, best = sum(r.score for r in responses), sum(r.max_score for r in responses)
     share = f" ({total / best:.0%})" if best else ""
-    console.print(f"[bold]Total: {total:g}/{best:g}{share}[/bold]")
+    console.print(f"[bold]Total: {out_of(total, best)}{share}[/bold]")
     if show_feedback:
         for r in responses:
             if not r.skipped:

@@ -1,37 +1,22 @@
 """The Jinja environment for sheets and reports.
 
 Templates come from the shipped ``templates/`` folder; a teacher's own folder
-(``QUIZZER_TEMPLATES``) is searched first, so any template can be overridden by
-copying it there. Autoescaping is on for every template and undefined names are
+(``QUIZZER_TEMPLATES``, read by ``config.user_templates``) is searched first, so
+any template can be overridden by copying it there. Autoescaping is on for every template and undefined names are
 errors, so student text can never become markup and a typo in a template fails
 loudly instead of printing nothing.
 """
 
 from __future__ import annotations
 
-import os
 from functools import lru_cache
-from pathlib import Path
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from .config import resource_path
+from .config import resource_path, user_templates
+from .formatting import answer_text, marks_text
 
 __all__ = ["environment", "render"]
-
-
-def _marks(value: float) -> str:
-    return f"{value:g}"
-
-
-def _answer(value) -> str:
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_answer(v) for v in value) + "]"
-    if isinstance(value, float):
-        return f"{value:.6g}"
-    return str(value)
 
 
 def _percent(value: float | None) -> str:
@@ -79,11 +64,11 @@ def environment(user_templates: str | None = None) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(marks=_marks, answer=_answer, percent=_percent, fixed=_fixed, when=_when, day=_day,
+    env.filters.update(marks=marks_text, answer=answer_text, percent=_percent, fixed=_fixed, when=_when, day=_day,
                        duration=_duration, shell=_shell)
     return env
 
 
 def render(template: str, **context) -> str:
-    user = os.environ.get("QUIZZER_TEMPLATES")
-    return environment(str(Path(user).resolve()) if user else None).get_template(template).render(**context)
+    user = user_templates()
+    return environment(str(user) if user else None).get_template(template).render(**context)

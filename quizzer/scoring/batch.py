@@ -5,8 +5,10 @@ group, ...) are carried through unchanged. The output adds ``score``, ``max``,
 ``feedback``, an ``error`` column for rows that could not be graded, the
 continuous ``similarity`` (0-1, to rank answers and set a pass line), the grade's
 ``confidence`` (0-1) and ``review_reasons`` (why it may be wrong, ``;``-separated),
-and one column per rubric criterion (``Q1:linear-boundary``). It is written to a
-temporary file and renamed, so an interrupted run never leaves half a file.
+and one column per rubric criterion (``Q1:linear-boundary``). It is written with
+``textfile.write_csv``: through a temporary file renamed into place, so an
+interrupted run never leaves half a file, and with every cell defused (answers and
+names are the students' own text, which a spreadsheet would run).
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .bank import Bank, Question
-from .errors import QuizzerError
-from .textfile import read_csv, write_csv
+from ..bank import Bank, Question
+from ..errors import QuizzerError
+from ..formatting import marks_text
+from ..textfile import read_csv, write_csv
 
 __all__ = ["BatchRow", "BatchReport", "read_answers", "grade_batch", "REQUIRED_COLUMNS"]
 
@@ -86,7 +89,7 @@ def grade_batch(source: Path, out: Path, bank: Bank, scorer, progress: Callable[
     criteria = _criterion_columns(good)
     added = ("score", "max", "feedback", "error", "similarity", "confidence", "review_reasons")
     header = columns + [c for c in added if c not in columns] + criteria
-    _write_atomically(out, header, (_output_row(r, results.get(id(r))) for r in rows))
+    write_csv(out, header, (_output_row(r, results.get(id(r))) for r in rows))
     return BatchReport(len(good), tuple(r.error for r in rows if r.error), out)
 
 
@@ -95,15 +98,9 @@ def _output_row(row: BatchRow, result) -> dict[str, str]:
     if result is None:
         values["error"] = row.error
         return values
-    values.update(score=f"{result.score:g}", max=f"{result.max:g}", feedback=result.feedback, error="",
+    values.update(score=marks_text(result.score), max=marks_text(result.max), feedback=result.feedback, error="",
                   similarity=f"{result.similarity:.3f}", confidence=f"{result.confidence:.2f}",
                   review_reasons="; ".join(result.review_reasons))
     for c in result.criteria:
-        values[f"{row.question.id}:{c.id}"] = f"{c.awarded:g}"
+        values[f"{row.question.id}:{c.id}"] = marks_text(c.awarded)
     return values
-
-
-def _write_atomically(out: Path, header: list[str], rows) -> None:
-    """The whole output or none of it (``textfile.write_csv``), every cell defused:
-    answers and names are the students' own text, which a spreadsheet would run."""
-    write_csv(out, header, rows)
