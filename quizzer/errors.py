@@ -25,8 +25,16 @@ class QuizzerError(Exception):
         return f"{self.message}\n  Hint: {self.hint}" if self.hint else self.message
 
     def __reduce__(self):
-        # keep the hint when the error crosses from a worker process (report pages)
-        return (QuizzerError, (self.message, self.hint))
+        # An error crossing from a worker process (report pages) must come back as its
+        # own kind with its own fields (hint, problems). The kinds' __init__ take
+        # different arguments (BankError its problems, TimeUp none), so it is rebuilt
+        # without calling __init__: the class and args, then the fields as they were.
+        return (_rebuild, (type(self), self.args), self.__dict__)
+
+
+def _rebuild(kind: type[QuizzerError], args: tuple) -> QuizzerError:
+    """An empty ``kind`` with the exception ``args``; pickle then restores its fields."""
+    return kind.__new__(kind, *args)
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ def _regraded(response: ResponseRecord, bank: Bank, scorer) -> tuple[float, list
     if question is None or response.skipped:
         return None
     if response.family:
-        from .answers import check_answer
+        from .variants.check import check_answer
         from .variants import generate
 
         check = check_answer(generate(response.family, response.variant_seed), response.answer)

@@ -62,6 +62,16 @@ def small_bank(tmp_path: Path) -> Path:
     return write_bank(tmp_path / "bank", [minimal_question("T1"), minimal_question("T2")])
 
 
+@pytest.fixture(scope="session", autouse=True)
+def shared_instance(tmp_path_factory):
+    """An instance folder for fixtures a module or the whole session shares: they are
+    set up before ``own_instance`` (a wider scope comes first), and without this one
+    `grade --evaluate` in such a fixture wrote its bank cache to the user's folder."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("QUIZZER_INSTANCE", str(tmp_path_factory.mktemp("shared-instance")))
+        yield
+
+
 @pytest.fixture(autouse=True)
 def own_instance(tmp_path_factory, monkeypatch):
     """Every test gets its own instance folder (store, bank cache), never the

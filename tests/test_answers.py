@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 import math
+import subprocess
+import sys
 import time
 
 import pytest
 
-from quizzer.answers import CheckResult, check_answer, parse_answer
 from quizzer.errors import AnswerError
 from quizzer.variants import Tolerance, Variant, generate
+from quizzer.variants.check import CheckResult, check_answer
+from quizzer.variants.parse import parse_answer
 
 
 def variant(answer, answer_type="number", tolerance=Tolerance(), unit="", family="not_a_family") -> Variant:
@@ -101,6 +104,13 @@ def test_the_parser_never_evaluates_python():
 
 
 # marking -----------------------------------------------------------------------------
+
+def test_reading_and_marking_an_answer_need_no_numpy():
+    """The checker imports the parser plainly because neither loads NumPy; only solving a variant does."""
+    code = "import sys, quizzer.variants.check; print('numpy' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
+
 
 def test_relative_tolerance_edges():
     v = variant(100.0, tolerance=Tolerance(rel=0.01, abs=0.0))

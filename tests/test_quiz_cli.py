@@ -20,7 +20,7 @@ ANSWER = 'A single perceptron computes a weighted sum plus bias, so its decision
 
 @pytest.fixture
 def env(tmp_path):
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("QUIZZER")}
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("QUIZZER", "XDG_"))}
     environment.update(QUIZZER_DB=str(tmp_path / "quiz.sqlite3"), NO_COLOR="1", EDITOR="true",
                        COLUMNS="100", HOME=str(tmp_path))
     return environment

@@ -21,21 +21,14 @@ from quizzer.reports.queries import Scope, exam_sessions, fetch
 from quizzer.reports.student import build_student_report
 from quizzer.progress.summary import summarize
 
+from .clock import Clock
+
 START = datetime(2026, 10, 1, 9, 0, tzinfo=timezone.utc)
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
 HOSTILE = '"><img src=x onerror="document.body.dataset.pwned = 6*7"><script>document.body.dataset.pwned = 6*7</script>'
 QUESTIONS = ("Q1", "Q5", "Q7", "Q12", "Q14")
 # (name, how good: 0 = weakest) -- the hostile name is a student like any other
 STUDENTS = [("amara", 5), ("bo", 4), ("Zoë Ñúñez", 3), ("=HYPERLINK(\"http://x\")", 2), (HOSTILE, 1), ("li", 0)]
-
-
-class Clock:
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        self.now += timedelta(seconds=37)
-        return self.now
 
 
 def sample(question, kinds):
@@ -70,7 +63,7 @@ def answer_for(presented, level: int, attempt: int) -> str:
 
 
 def practise(bank, store, scorer, name: str, level: int, attempts: int = 2) -> None:
-    clock = Clock(START + timedelta(days=level))
+    clock = Clock(START + timedelta(days=level), tick=timedelta(seconds=37))
     for attempt in range(attempts):
         clock.now += timedelta(days=9)
         engine = QuizEngine(bank, store, now=clock, scorer_factory=lambda: scorer)

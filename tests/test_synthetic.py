@@ -120,7 +120,7 @@ def test_every_response_is_a_valid_answer_to_a_bank_item(filled, shipped_bank):
 
 
 def test_numeric_answers_are_marked_as_the_checker_marks_them(filled):
-    from quizzer.answers import check_answer
+    from quizzer.variants.check import check_answer
     from quizzer.variants import generate
 
     url, _ = filled

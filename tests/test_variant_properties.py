@@ -10,9 +10,9 @@ import sys
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quizzer.answers import parse_answer
 from quizzer.variants import family_ids, generate, get_family
 from quizzer.variants.export import variant_detail
+from quizzer.variants.parse import parse_answer
 
 finite = st.floats(min_value=-50, max_value=50, allow_nan=False, allow_infinity=False)
 positive = st.floats(min_value=0.01, max_value=10, allow_nan=False, allow_infinity=False)

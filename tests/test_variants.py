@@ -8,9 +8,9 @@ import math
 
 import pytest
 
-from quizzer.answers import check_answer
 from quizzer.errors import NotFound
 from quizzer.variants import all_families, generate, get_family
+from quizzer.variants.check import check_answer
 
 from .variant_references import REFERENCES
 

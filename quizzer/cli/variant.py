@@ -86,7 +86,7 @@ def check(family: str, seed: int, text: str, as_json: bool) -> None:
     An answer that cannot be read is reported (exit status 0) rather than marked
     wrong; with --json it gives {"correct": false, "error": "..."}.
     """
-    from ..answers import check_answer
+    from ..variants.check import check_answer
 
     result = check_answer(_variant(family, seed), text)
     if as_json:

@@ -34,6 +34,7 @@ from ..errors import NotFound, QuizzerError
 from ..progress.mastery import group_mastery, question_mastery
 from ..progress.schedule import rating_for, review
 from ..store import NewResponse, SessionInfo, confidence_of
+from ..variants.check import check_answer
 from .plan import Item, QuizOptions, make_plan, order_questions, select_questions
 
 __all__ = ["QuizEngine", "QuizRun", "Presented", "Outcome", "TimeUp", "utcnow", "TIME_UP_MESSAGE",
@@ -265,8 +266,6 @@ class QuizRun:
         return self._record(presented, text, outcome, seconds)
 
     def _check_numeric(self, presented: Presented, text: str) -> Outcome:
-        from ..answers import check_answer
-
         check = check_answer(presented.variant, text)
         if check.error:
             from ..errors import AnswerError

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import snowballstemmer
 from rapidfuzz.distance import OSA
 from rapidfuzz import process
+from snowballstemmer.english_stemmer import EnglishStemmer
 
 from .text import NEGATORS, STOPWORDS, is_number, tokenize
 
@@ -49,7 +49,9 @@ class Lexicon:
     """Stems and corrects words for one bank; results are cached per word."""
 
     def __init__(self, texts: Iterable[str] = ()) -> None:
-        self._stemmer = snowballstemmer.stemmer("english")
+        # The pure-Python stemmer by name: snowballstemmer.stemmer("english") quietly hands
+        # out PyStemmer's instead when that is installed, and stems are marks.
+        self._stemmer = EnglishStemmer()
         self._stems: dict[str, str] = {}
         self._corrections: dict[str, str] = {}
         self.vocabulary: set[str] = set()

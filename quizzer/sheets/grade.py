@@ -128,7 +128,7 @@ def _why(text: str, exc: AnswerError) -> str:
 
 
 def _mark_numeric(item: SheetItem, answer: TypedAnswer) -> ItemMark:
-    from ..answers import parse_answer
+    from ..variants.parse import parse_answer
     from ..variants import generate
     from ..variants.check import mark
 

@@ -1,6 +1,6 @@
 """Marking a typed answer against a variant: tolerance, partial credit, typical mistakes.
 
-Reading the text is :func:`quizzer.answers.parse_answer`'s job; an answer that
+Reading the text is :func:`quizzer.variants.parse.parse_answer`'s job; an answer that
 cannot be read is reported as such (``error``), never marked wrong, so the
 student can type it again. A readable answer is compared element by element:
 
@@ -21,6 +21,7 @@ from typing import Any
 from ..errors import AnswerError, NotFound
 from ..formatting import answer_text
 from .family import Mistake, Tolerance, Variant
+from .parse import parse_answer
 
 __all__ = ["CheckResult", "check_answer", "mark", "matches", "format_answer", "expected_text", "asked_precision",
            "Precision", "describe_tolerance", "MAX_MARK"]
@@ -115,8 +116,6 @@ def matches(typed: Any, expected: Any, tolerance: Tolerance) -> bool:
 
 def check_answer(variant: Variant, text: str) -> CheckResult:
     """Read ``text`` and mark it against ``variant``; never raises for what a student types."""
-    from ..answers import parse_answer
-
     expected = variant.answer
     length = len(expected) if isinstance(expected, list) else None
     try:

@@ -12,8 +12,8 @@ once with an :class:`~quizzer.errors.AnswerError` saying what could not be read.
 Percent: ``25%`` means 0.25, except where the family's unit is ``%`` (the answer
 itself is in percent), where ``25%`` and ``25`` both mean 25.
 
-Checking an answer against a variant lives in :mod:`quizzer.variants.check`;
-``check_answer`` and ``CheckResult`` are re-exported here for convenience.
+Reading comes before marking, which is :mod:`quizzer.variants.check`'s job; this
+module needs nothing but the standard library, so the checker imports it plainly.
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ import math
 import re
 from typing import Any
 
-from .errors import AnswerError
+from ..errors import AnswerError
 
-__all__ = ["parse_answer", "parse_expression", "check_answer", "CheckResult", "MAX_CHARS", "YES", "NO"]
+__all__ = ["parse_answer", "parse_expression", "MAX_CHARS", "YES", "NO"]
 
 MAX_CHARS = 2000
 MAX_NODES = 500
@@ -197,12 +197,3 @@ def parse_answer(text: str, answer_type: str, unit: str = "", length: int | None
     if answer_type == "integer" and value == round(value) and abs(value) < 2**53:
         return int(round(value))
     return value
-
-
-def __getattr__(name: str):
-    # The checker imports the variants package (NumPy); load it only when asked for.
-    if name in ("check_answer", "CheckResult"):
-        from .variants import check
-
-        return getattr(check, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
