@@ -20,11 +20,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ..errors import NotFound, QuizzerError
 from ..limits import MAX_NAME_CHARS
-from . import summaries
+from . import report_queries, summaries
 from .engine import display_url, make_engine
 from .migrate import upgrade
 from .models import CriterionResult, QuizSession, Regrade, Response, ReviewState, User, criterion_rows
 from .records import NewResponse, ResponseRecord, ReviewCard, SessionInfo
+from .report_rows import Scope, StudentData
 
 __all__ = ["Store", "unwritable", "WRITE_HINT"]
 
@@ -332,3 +333,27 @@ class Store:
                 count += 1
             summaries.rebuild(db.connection(), user_id=user_id)
             return self._info(row, user, count)
+
+    # reports ---------------------------------------------------------------
+    def find_user(self, name: str) -> int | None:
+        """The id of user ``name``, or None: unlike ``user_id``, nobody is created."""
+        with self.engine.connect() as db:
+            return db.scalar(select(User.id).where(User.name == name))
+
+    def report_data(self, scope: Scope, with_sessions: bool = True) -> dict[int, StudentData]:
+        """Every student in ``scope`` with their aggregated rows, by user id (see
+        ``report_queries.fetch``)."""
+        with self.engine.connect() as db:
+            return report_queries.fetch(db, scope, with_sessions)
+
+    def add_report_sessions(self, scope: Scope, students: dict[int, StudentData]) -> None:
+        """Fill in what only the students' own pages show (their sessions, their
+        latest short answers), left out by ``report_data(with_sessions=False)``."""
+        with self.engine.connect() as db:
+            report_queries.attach_sessions(db, scope, students)
+
+    def exam_sessions(self, session_id: int) -> tuple[str, tuple[int, ...]] | None:
+        """A title and the sessions a report of ``session_id`` covers (all of a
+        printed exam's), or None when there is no such session."""
+        with self.engine.connect() as db:
+            return report_queries.exam_sessions(db, session_id)
