@@ -70,3 +70,8 @@ class NotFound(QuizzerError):
 
 class AnswerError(QuizzerError):
     """A student's answer could not be read (as opposed to being wrong)."""
+
+
+class StoreError(QuizzerError):
+    """The progress store could not be opened, read or written: what the database
+    answered, and what to do about it (``quizzer/store/failures.py`` words it)."""
