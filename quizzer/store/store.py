@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from ..errors import NotFound, QuizzerError
 from ..limits import MAX_NAME_CHARS
 from . import failures, report_queries, summaries
+from .bulk import BulkWriter, bulk_writer
 from .engine import make_engine
 from .migrate import upgrade
 from .models import CriterionResult, QuizSession, Regrade, Response, ReviewState, User, criterion_rows
@@ -333,6 +334,16 @@ class Store:
                 count += 1
             summaries.rebuild(db.connection(), user_id=user_id)
             return self._info(row, user, count)
+
+    # bulk loading ----------------------------------------------------------
+    @contextmanager
+    def bulk_load(self, replace: bool = False) -> Iterator[BulkWriter]:
+        """A writer of whole tables in stored form, in one transaction that also
+        rebuilds the running summaries (synthetic classes for benchmarks and
+        demos). A store that has users is refused unless ``replace``, which
+        empties it first."""
+        with self._failures(writing=True), bulk_writer(self.engine, replace) as writer:
+            yield writer
 
     # reports ---------------------------------------------------------------
     def find_user(self, name: str) -> int | None:

@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
-from ..review import review
-from ..store.records import ReviewCard
+from quizzer.review import review
+from quizzer.store.records import ReviewCard
 from .timeline import EPOCH
 
 __all__ = ["make_cards", "REPLAY"]
