@@ -15,8 +15,7 @@ from contextlib import contextmanager
 from dataclasses import replace as dataclass_replace
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
-from sqlalchemy import Connection
+from sqlalchemy import Connection, delete, func, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
