@@ -1,6 +1,6 @@
 """Progress reports over 1,000 students and 1,000,000 answers, on SQLite and PostgreSQL.
 
-The database is filled with realistic synthetic practice (quizzer.synthetic,
+The database is filled with realistic synthetic practice (bench.synthetic,
 seed 0) once and reused while complete and made by the same code (schema
 migrations and generator): SQLite under --folder, PostgreSQL in
 QUIZZER_BENCH_POSTGRES (a database URL; refused if it holds other data) or else
@@ -67,13 +67,13 @@ def counts(store) -> tuple[int, int]:
 def code_version() -> str:
     """A digest of the schema (migrations and models), of the running summaries and of the
     generator: a cached fill made by other code is stale."""
-    import quizzer.synthetic
+    import bench.synthetic
     from quizzer.store.migrate import MIGRATIONS
 
     digest = hashlib.sha256()
     store = MIGRATIONS.parent
-    files = [store / "models.py", store / "summaries.py"]
-    for folder in (MIGRATIONS, Path(quizzer.synthetic.__file__).parent):
+    files = [store / "models.py", store / "summaries.py", store / "bulk.py"]
+    for folder in (MIGRATIONS, Path(bench.synthetic.__file__).parent):
         files += sorted(folder.rglob("*.py"))
     for path in files:
         digest.update(path.read_bytes())
@@ -86,8 +86,8 @@ def cache_file(url: str) -> Path:
 
 def ensure_filled(url: str, bank, args, marker: Path | None, may_replace: bool) -> str:
     """Fill the database unless it already holds this very fill; returns what was done."""
+    from bench.synthetic import fill
     from quizzer.store import Store
-    from quizzer.synthetic import fill
 
     wanted = {"users": args.users, "responses": args.responses, "seed": args.seed, "now": NOW.isoformat(),
               "code": code_version()}
@@ -202,6 +202,7 @@ def main() -> None:
     from quizzer.variants import family_ids
 
     args = parse_args()
+    sys.path.append(str(REPO))  # bench.synthetic, from the checkout
     bank = load_bank(resource_path("questions"), families=family_ids())
     args.folder.mkdir(parents=True, exist_ok=True)
     print(f"{args.users:,} students, {args.responses:,} responses, seed {args.seed}, "

@@ -3,7 +3,7 @@
     python bench/fill_store.py --db /tmp/class.sqlite3 --users 1000 --responses 1000000 --seed 0
     python bench/fill_store.py --db postgresql://me@localhost/quizzer_bench --replace
 
-Answers are marked consistently with the bank (see quizzer/synthetic/), spread
+Answers are marked consistently with the bank (see bench/synthetic/), spread
 over the 90 days before --now, with two exams graded for the class. The same
 seed gives the same rows. A database that already has users is refused unless
 --replace, which deletes everything in it first. Prints what was written and
@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import datetime, timezone
+from pathlib import Path
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -45,11 +46,12 @@ def report(summary, url: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    sys.path.append(str(Path(__file__).resolve().parent.parent))  # bench.synthetic, from the checkout
+    from bench.synthetic import fill
     from quizzer.bank import load_bank
     from quizzer.config import load_settings
     from quizzer.errors import QuizzerError
     from quizzer.store.engine import display_url
-    from quizzer.synthetic import fill
     from quizzer.variants import family_ids
 
     args = parse_args(argv)

@@ -3,7 +3,7 @@ headless Chromium screenshots of them.
 
     .venv/bin/python docs/screenshots.py
 
-Needs Debian's chromium. The class is synthetic (quizzer/synthetic), 40 students
+Needs Debian's chromium. The class is synthetic (bench/synthetic), 40 students
 over 90 days, so the pictures show what a real term's data looks like.
 """
 
@@ -27,11 +27,12 @@ def shoot(page: Path, picture: Path, height: int, profile: Path) -> None:
 
 
 def main() -> None:
+    sys.path.append(str(HERE.parent))  # bench.synthetic, from the checkout
+    from bench.synthetic import fill
     from quizzer.bank import load_bank
     from quizzer.config import resource_path
     from quizzer.reports import class_report
     from quizzer.store import Store
-    from quizzer.synthetic import fill
     from quizzer.variants import family_ids
 
     now = datetime(2026, 11, 24, 12, 0, tzinfo=timezone.utc)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["QuizzerError", "Problem", "BankError", "NotFound", "AnswerError"]
+__all__ = ["QuizzerError", "Problem", "BankError", "NotFound", "AnswerError", "StoreError"]
 
 
 class QuizzerError(Exception):
@@ -78,3 +78,8 @@ class NotFound(QuizzerError):
 
 class AnswerError(QuizzerError):
     """A student's answer could not be read (as opposed to being wrong)."""
+
+
+class StoreError(QuizzerError):
+    """The progress store could not be opened, read or written: what the database
+    answered, and what to do about it (``quizzer/store/failures.py`` words it)."""

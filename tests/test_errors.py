@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from quizzer.errors import AnswerError, BankError, NotFound, Problem, QuizzerError
+from quizzer.errors import AnswerError, BankError, NotFound, Problem, QuizzerError, StoreError
 from quizzer.quiz.session import TimeUp
 
 EXAMPLES = [
@@ -19,6 +19,7 @@ EXAMPLES = [
     BankError([Problem(Path("questions/module1/q1.yaml"), "marks must be a number", line=7,
                        question_id="Q1", field="marks"),
                Problem(None, "no topics.yaml")]),
+    StoreError("The progress store is locked by another program.", "close the other quiz, then run again"),
     TimeUp(),
 ]
 

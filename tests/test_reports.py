@@ -17,7 +17,7 @@ from quizzer.misconceptions import parts as misconception_parts
 from quizzer.quiz import QuizEngine, QuizOptions
 from quizzer.reports import class_report, student_report
 from quizzer.reports.cohort import build_class_report, pearson
-from quizzer.reports.queries import Scope, exam_sessions, fetch
+from quizzer.store.report_queries import Scope, exam_sessions, fetch
 from quizzer.reports.student import build_student_report
 from quizzer.progress.summary import summarize
 
@@ -433,7 +433,7 @@ def test_running_summaries_equal_a_rebuild_from_the_answers(practised):
 def test_student_pages_drawn_in_parallel_are_the_pages_drawn_one_by_one(practised, shipped_bank, tmp_path,
                                                                         monkeypatch):
     from quizzer.reports import write
-    from quizzer.reports.queries import attach_sessions
+    from quizzer.store.report_queries import attach_sessions
 
     with practised.engine.connect() as db:
         students = fetch(db, Scope(), with_sessions=False)
@@ -514,7 +514,7 @@ def test_an_answer_recorded_after_a_later_one_still_gives_the_right_summaries(st
     store.record(info.id, _exam_answer("Q1", 0.0, 2.0, position=1), START)
     assert _summaries_equal_a_rebuild(store)
     [row] = build_student_report(shipped_bank, student_data(store, "ann"), NOW).data.questions
-    from quizzer.reports.queries import _utc
+    from quizzer.store.report_queries import _utc
 
     assert row.latest == 1.0 and row.answers == 2 and _utc(row.first) == START
 

@@ -1,4 +1,4 @@
-"""Synthetic data for the store (quizzer.synthetic), on a real SQLite file and a real PostgreSQL server."""
+"""Synthetic data for the store (bench.synthetic), on a real SQLite file and a real PostgreSQL server."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 from sqlalchemy import text
 
+from bench.synthetic import fill
 from quizzer.errors import QuizzerError
 from quizzer.store import NewResponse, Store
-from quizzer.synthetic import fill
 
 from .conftest import REPO
 

@@ -47,30 +47,8 @@ class LazyGroup(click.Group):
 
         try:
             return super().invoke(ctx)
-        except QuizzerError as exc:
+        except QuizzerError as exc:  # a database failing underneath is one too: the store words it (StoreError)
             raise click.ClickException(str(exc)) from None
-        except Exception as exc:
-            # A database that fails underneath us (damaged, locked by a stuck
-            # process, or changed by hand) is not a bug in the command: say which
-            # database and what it answered, without a traceback.
-            if not type(exc).__module__.startswith("sqlalchemy"):
-                raise
-            from ..store.engine import display_url
-
-            answer = str(getattr(exc, "orig", None) or exc).splitlines()[0]
-            where = display_url(ctx.obj.settings.db_url) if ctx.obj is not None else "the database"
-            raise click.ClickException(f"The database {where} could not do this: {answer}\n  Hint: {_hint(answer)}") from None
-
-
-def _hint(answer: str) -> str:
-    """What to do about what the database said."""
-    said = answer.lower()
-    if "full" in said or "no space" in said or "i/o error" in said:
-        return "free some space on that disk (or check it), then run the command again; a quiz goes on with --resume."
-    if "readonly" in said or "read-only" in said or "permission" in said:
-        return "make the database file and its folder writable, or choose another with --db."
-    return ("check the file or server; if the database was made by a development copy of Quizzer, "
-            "start a new one with --db.")
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -1,8 +1,9 @@
 """Progress reports: HTML for a student, and a folder for a class.
 
-The data flow: ``queries`` aggregates the store in SQL, ``student`` and
-``cohort`` turn the rows into report values, ``charts`` lays out the SVG, and
-``write`` renders the templates under ``templates/report/`` to files.
+The data flow: the store aggregates its tables into plain rows
+(``quizzer/store/report_queries.py``), ``student`` and ``cohort`` turn the rows
+into report values, ``charts`` lays out the SVG, and ``write`` renders the
+templates under ``templates/report/`` to files.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import NotFound
+from ..store.report_rows import Scope
 
 if TYPE_CHECKING:
     from ..bank import Bank
@@ -21,12 +23,7 @@ __all__ = ["student_report", "class_report"]
 
 
 def _user_id(store: "Store", user: str) -> int:
-    from sqlalchemy import select
-
-    from ..store.models import User
-
-    with store.engine.connect() as db:
-        found = db.scalar(select(User.id).where(User.name == user))
+    found = store.find_user(user)
     if found is None:
         known = store.users()
         hint = f"known students: {', '.join(known[:20])}{' …' if len(known) > 20 else ''}" if known else \
@@ -37,13 +34,11 @@ def _user_id(store: "Store", user: str) -> int:
 
 def student_report(bank: "Bank", store: "Store", user: str, out: Path, now: datetime) -> Path:
     """Write ``user``'s report to ``out`` (an HTML file) and return its path."""
-    from .queries import Scope, fetch
     from .student import build_student_report
     from .write import write_student_page
 
     uid = _user_id(store, user)
-    with store.engine.connect() as db:
-        data = fetch(db, Scope(user_id=uid))[uid]
+    data = store.report_data(Scope(user_id=uid))[uid]
     return write_student_page(build_student_report(bank, data, now), Path(out))
 
 
@@ -56,24 +51,21 @@ def class_report(bank: "Bank", store: "Store", out_dir: Path, now: datetime,
     CSV; names are then not links): for a large class, the students' own pages
     take longer than everything else together."""
     from .cohort import build_class_report
-    from .queries import Scope, attach_sessions, exam_sessions, fetch
     from .write import write_overview, write_student_pages
 
-    with store.engine.connect() as db:
-        if session_id is None:
-            title, scope, label = "all practice", Scope(), ""
-        else:
-            found = exam_sessions(db, session_id)
-            if found is None:
-                raise NotFound(f"No session {session_id} in the progress store.",
-                               "`quizzer stats --user NAME` lists a student's sessions.")
-            title, ids = found
-            scope, label = Scope(session_ids=ids), title
-        students = fetch(db, scope, with_sessions=False)
+    if session_id is None:
+        title, scope, label = "all practice", Scope(), ""
+    else:
+        found = store.exam_sessions(session_id)
+        if found is None:
+            raise NotFound(f"No session {session_id} in the progress store.",
+                           "`quizzer stats --user NAME` lists a student's sessions.")
+        title, ids = found
+        scope, label = Scope(session_ids=ids), title
+    students = store.report_data(scope, with_sessions=False)
     report = build_class_report(bank, list(students.values()), now, title)
     written = write_overview(report, Path(out_dir), linked=student_pages)
     if not student_pages:
         return written
-    with store.engine.connect() as db:  # the students' own pages chart every session
-        attach_sessions(db, scope, students)
+    store.add_report_sessions(scope, students)  # the students' own pages chart every session
     return written + write_student_pages(report, Path(out_dir), scope=label)

@@ -28,8 +28,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..bank import Bank, Question
+from ..store.report_rows import StudentData
 from .charts import BarChart, histogram
-from .queries import StudentData
 from .student import StudentReport, build_student_report, correcting_text, criterion_text
 
 __all__ = ["ClassReport", "StudentLine", "ItemStat", "CommonMisconception", "build_class_report", "pearson",

@@ -1,6 +1,6 @@
 """A student's report: what they know, what they keep missing, and what to do next.
 
-Built from one student's aggregated rows (``queries.StudentData``) and the bank;
+Built from one student's aggregated rows (``store.report_rows.StudentData``) and the bank;
 pure, so the class report builds a page for every student from one set of queries.
 """
 
@@ -14,9 +14,9 @@ from datetime import datetime
 from ..bank import Bank, Question
 from ..progress.mastery import latest_answers, mean_fraction, mean_mastery, questions_by
 from ..progress.schedule import in_learning_steps, shown_recall
+from ..store.report_rows import CardRow, FamilyRow, QuestionRow, StudentData
 from ..words import count
 from .charts import BarChart, LineChart, hbar_chart, line_chart
-from .queries import CardRow, FamilyRow, QuestionRow, StudentData
 from .readiness import QuestionEvidence, Readiness, estimate
 
 __all__ = ["StudentReport", "build_student_report", "GroupMastery", "QuestionLine", "Missed", "Misconception",

@@ -14,7 +14,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 from ..config import sqlite_path
-from ..errors import QuizzerError
+from ..errors import StoreError
 
 __all__ = ["make_engine", "display_url", "BUSY_TIMEOUT_MS"]
 
@@ -45,7 +45,7 @@ def _check_folder(url: str) -> None:
         return
     folder = path.parent
     if not folder.is_dir():
-        raise QuizzerError(f"The folder {folder} for the database {path} does not exist.",
+        raise StoreError(f"The folder {folder} for the database {path} does not exist.",
                            "check the path given with --db or QUIZZER_DB, or create the folder first.")
 
 
@@ -53,14 +53,14 @@ def make_engine(url: str) -> Engine:
     try:
         url = _normalise(url)
     except Exception:
-        raise QuizzerError(f"'{url}' is not a database URL.",
+        raise StoreError(f"'{url}' is not a database URL.",
                            "use a SQLite file path, sqlite:///path or postgresql://user@host/db") from None
     if url.startswith("sqlite"):
         return _sqlite_engine(url)
     try:
         return create_engine(url, pool_pre_ping=True)
     except ModuleNotFoundError as exc:
-        raise QuizzerError(f"The database driver '{exc.name}' is not installed.",
+        raise StoreError(f"The database driver '{exc.name}' is not installed.",
                            "for PostgreSQL: pip install 'quizzer[postgres]'") from None
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, inspect, text
 
-from ..errors import QuizzerError
+from ..errors import StoreError
 
 __all__ = ["HEAD", "current_revision", "upgrade", "known_revisions", "MIGRATIONS"]
 
@@ -54,7 +54,7 @@ def _refuse_unknown(engine: Engine, found: str) -> None:
     if found in known_revisions():
         return
     where = engine.url.render_as_string(hide_password=True)
-    raise QuizzerError(
+    raise StoreError(
         f"The database {where} was made by a newer version of Quizzer (its schema revision is {found}; "
         f"this Quizzer knows revisions up to {HEAD}).",
         "upgrade Quizzer (pip install --upgrade quizzer, or pull the newest checkout) to use this database, "

@@ -4,7 +4,8 @@ Every method is one short transaction, committed before it returns: an answer is
 on disk the moment it has been graded, so a killed quiz loses nothing but the
 answer being typed. What must change together changes in one transaction (an
 exam graded again replaces a student's session whole, ``replace_session``), and
-a database that cannot take a write says so as a ``QuizzerError``.
+a database that fails (cannot take a write, is damaged, cannot be reached) says
+so as a ``StoreError`` from every public method (``failures``).
 """
 
 from __future__ import annotations
@@ -14,33 +15,21 @@ from contextlib import contextmanager
 from dataclasses import replace as dataclass_replace
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
-from sqlalchemy.exc import IntegrityError, InternalError, OperationalError
+from sqlalchemy import Connection, delete, func, select, update
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..errors import NotFound, QuizzerError
 from ..limits import MAX_NAME_CHARS
-from . import summaries
-from .engine import display_url, make_engine
+from . import failures, report_queries, summaries
+from .bulk import BulkWriter, bulk_writer
+from .engine import make_engine
 from .migrate import upgrade
 from .models import CriterionResult, QuizSession, Regrade, Response, ReviewState, User, criterion_rows
 from .records import NewResponse, ResponseRecord, ReviewCard, SessionInfo
+from .report_rows import Scope, StudentData
 
-__all__ = ["Store", "unwritable", "WRITE_HINT"]
-
-WRITE_HINT = ("nothing can be saved there: check that the disk has room and that you may write the file "
-              "(a read-only copy, a full disk or a missing folder), or choose another store with --db.")
-# how SQLite and PostgreSQL word a database that cannot take a write
-_UNWRITABLE = {"readonly database": "the database is read-only", "read-only": "the database is read-only",
-               "disk is full": "the disk is full", "no space left": "the disk is full",
-               "disk i/o error": "the disk failed (an I/O error)", "unable to open": "the file cannot be opened"}
-
-
-def unwritable(exc: Exception) -> str | None:
-    """Why ``exc`` says the database cannot be written, or None for anything else."""
-    text = str(getattr(exc, "orig", None) or exc).lower()
-    return next((reason for words, reason in _UNWRITABLE.items() if words in text), None)
-
+__all__ = ["Store", "check_user_name"]
 
 
 def check_user_name(name: str) -> None:
@@ -56,16 +45,15 @@ def check_user_name(name: str) -> None:
 class Store:
     def __init__(self, url: str) -> None:
         self.url = url
-        self.engine = make_engine(url)
+        with self._failures():
+            self.engine = make_engine(url)
         try:
             upgrade(self.engine)
-        except QuizzerError:  # a database from a newer Quizzer
+        except Exception as exc:  # a database from a newer Quizzer, or one that cannot be read
             self.engine.dispose()
+            if isinstance(exc, SQLAlchemyError):
+                raise failures.cannot_open(url, exc) from None
             raise
-        except OperationalError as exc:
-            self.engine.dispose()
-            raise QuizzerError(f"Cannot open the database {display_url(url)}: {exc.orig}",
-                               "check --db / QUIZZER_DB, that the server is running, and your permissions.") from None
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     def close(self) -> None:
@@ -78,19 +66,31 @@ class Store:
         self.close()
 
     @contextmanager
+    def _failures(self, writing: bool = False) -> Iterator[None]:
+        """Whatever the database answers with an error leaves the store as a
+        ``StoreError`` naming this database, not a traceback."""
+        try:
+            yield
+        except SQLAlchemyError as exc:
+            raise failures.store_error(self.url, exc, writing) from None
+
+    @contextmanager
     def _session(self) -> Iterator[Session]:
         """A write transaction: commits on success, rolls back on error. A database
-        that cannot be written (read-only, disk full, folder gone) is a
-        ``QuizzerError`` naming it, not a traceback."""
-        try:
-            with self._sessions.begin() as db:
-                yield db
-        except (OperationalError, InternalError) as exc:
-            reason = unwritable(exc)
-            if reason is None:
-                raise
-            raise QuizzerError(f"Cannot write to the progress store {display_url(self.url)}: {reason}.",
-                               WRITE_HINT) from None
+        that cannot be written (read-only, disk full, folder gone) says so."""
+        with self._failures(writing=True), self._sessions.begin() as db:
+            yield db
+
+    @contextmanager
+    def _reading(self) -> Iterator[Session]:
+        with self._failures(), self._sessions() as db:
+            yield db
+
+    @contextmanager
+    def _connection(self) -> Iterator[Connection]:
+        """A Core connection for the report queries, which read rows, not objects."""
+        with self._failures(), self.engine.connect() as db:
+            yield db
 
     def check_writable(self, session_id: int) -> None:
         """Prove the store takes writes before a student types (a resumed quiz
@@ -102,23 +102,24 @@ class Store:
     def user_id(self, name: str, now: datetime) -> int:
         """The id of user ``name``, created if new (safe when two processes race)."""
         check_user_name(name)
-        for attempt in range(3):
-            try:
-                with self._session() as db:
-                    found = db.scalar(select(User.id).where(User.name == name))
-                    if found is None:
-                        user = User(name=name, created_at=now)
-                        db.add(user)
-                        db.flush()
-                        found = user.id
-                    return found
-            except IntegrityError:
-                if attempt == 2:  # another process kept creating it first; should never happen
-                    raise
+        with self._failures(writing=True):
+            for attempt in range(3):
+                try:
+                    with self._sessions.begin() as db:
+                        found = db.scalar(select(User.id).where(User.name == name))
+                        if found is None:
+                            user = User(name=name, created_at=now)
+                            db.add(user)
+                            db.flush()
+                            found = user.id
+                        return found
+                except IntegrityError:
+                    if attempt == 2:  # another process kept creating it first; should never happen
+                        raise
         raise AssertionError("unreachable")
 
     def users(self) -> list[str]:
-        with self._sessions() as db:
+        with self._reading() as db:
             return list(db.scalars(select(User.name).order_by(User.name)))
 
     # sessions --------------------------------------------------------------
@@ -138,7 +139,7 @@ class Store:
                        .values(ended_at=now))
 
     def session(self, session_id: int) -> SessionInfo:
-        with self._sessions() as db:
+        with self._reading() as db:
             found = db.execute(select(QuizSession, User.name).join(User).where(QuizSession.id == session_id)).first()
             if not found:
                 raise NotFound(f"No session {session_id}.")
@@ -146,7 +147,7 @@ class Store:
 
     def unfinished_session(self, user: str, kind: str = "quiz") -> SessionInfo | None:
         """The user's most recent session that was never finished, if any."""
-        with self._sessions() as db:
+        with self._reading() as db:
             found = db.execute(
                 select(QuizSession).join(User).where(User.name == user, QuizSession.kind == kind,
                                                      QuizSession.ended_at.is_(None))
@@ -154,7 +155,7 @@ class Store:
             return self._info(found, user, self._answered(db, found.id)) if found else None
 
     def sessions(self, user: str | None = None, limit: int | None = None) -> list[SessionInfo]:
-        with self._sessions() as db:
+        with self._reading() as db:
             answered = (select(Response.session_id, func.count().label("n"))
                         .group_by(Response.session_id).subquery())
             query = (select(QuizSession, User.name, func.coalesce(answered.c.n, 0)).join(User)
@@ -179,7 +180,7 @@ class Store:
     def record(self, session_id: int, response: NewResponse, now: datetime,
                review: ReviewCard | None = None) -> int:
         """Commit one graded answer (and the card it moved) in one transaction.
-        A position already answered is refused (``IntegrityError``)."""
+        A position already answered is refused (a ``StoreError``)."""
         with self._session() as db:
             return self._add_response(db, self._locked_session(db, session_id), response, now, review).id
 
@@ -244,7 +245,7 @@ class Store:
 
     def responses(self, *, session_id: int | None = None, user: str | None = None,
                   question_id: str | None = None) -> list[ResponseRecord]:
-        with self._sessions() as db:
+        with self._reading() as db:
             query = select(Response, User.name).join(User, User.id == Response.user_id).order_by(Response.id)
             if session_id is not None:
                 query = query.where(Response.session_id == session_id)
@@ -261,7 +262,7 @@ class Store:
 
     # review cards ----------------------------------------------------------
     def review_cards(self, user: str) -> dict[str, ReviewCard]:
-        with self._sessions() as db:
+        with self._reading() as db:
             rows = db.scalars(select(ReviewState).join(User).where(User.name == user))
             return {r.question_id: ReviewCard(r.question_id, dict(r.card), r.due, r.stability, r.reviews,
                                               r.last_review) for r in rows}
@@ -292,7 +293,7 @@ class Store:
         return count
 
     def regrade_history(self, response_id: int) -> list[tuple[float, float, datetime]]:
-        with self._sessions() as db:
+        with self._reading() as db:
             rows = db.execute(select(Regrade.old_score, Regrade.new_score, Regrade.regraded_at)
                               .where(Regrade.response_id == response_id).order_by(Regrade.id))
             return [tuple(r) for r in rows]
@@ -332,3 +333,37 @@ class Store:
                 count += 1
             summaries.rebuild(db.connection(), user_id=user_id)
             return self._info(row, user, count)
+
+    # bulk loading ----------------------------------------------------------
+    @contextmanager
+    def bulk_load(self, replace: bool = False) -> Iterator[BulkWriter]:
+        """A writer of whole tables in stored form, in one transaction that also
+        rebuilds the running summaries (synthetic classes for benchmarks and
+        demos). A store that has users is refused unless ``replace``, which
+        empties it first."""
+        with self._failures(writing=True), bulk_writer(self.engine, replace) as writer:
+            yield writer
+
+    # reports ---------------------------------------------------------------
+    def find_user(self, name: str) -> int | None:
+        """The id of user ``name``, or None: unlike ``user_id``, nobody is created."""
+        with self._connection() as db:
+            return db.scalar(select(User.id).where(User.name == name))
+
+    def report_data(self, scope: Scope, with_sessions: bool = True) -> dict[int, StudentData]:
+        """Every student in ``scope`` with their aggregated rows, by user id (see
+        ``report_queries.fetch``)."""
+        with self._connection() as db:
+            return report_queries.fetch(db, scope, with_sessions)
+
+    def add_report_sessions(self, scope: Scope, students: dict[int, StudentData]) -> None:
+        """Fill in what only the students' own pages show (their sessions, their
+        latest short answers), left out by ``report_data(with_sessions=False)``."""
+        with self._connection() as db:
+            report_queries.attach_sessions(db, scope, students)
+
+    def exam_sessions(self, session_id: int) -> tuple[str, tuple[int, ...]] | None:
+        """A title and the sessions a report of ``session_id`` covers (all of a
+        printed exam's), or None when there is no such session."""
+        with self._connection() as db:
+            return report_queries.exam_sessions(db, session_id)

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from rich.console import Console
 from rich.markup import escape
 
-from ..errors import AnswerError, QuizzerError
+from ..errors import AnswerError, QuizzerError, StoreError
 from ..formatting import marks_text, out_of
 from ..quiz.session import TIME_UP_MESSAGE, Outcome, Presented, QuizRun
 from ..words import count
@@ -125,7 +125,8 @@ class TerminalQuiz:
                     outcome = self.run.submit(presented, answer, time.monotonic() - started)
                 break
             except QuizzerError as exc:
-                if self._out_of_time():  # the engine refused it: the limit passed while it was graded
+                if not isinstance(exc, StoreError) and self._out_of_time():
+                    # the engine refused it: the limit passed while it was graded
                     self._late()
                     return
                 if not isinstance(exc, AnswerError):
@@ -133,7 +134,7 @@ class TerminalQuiz:
                     raise
                 # the message is already a sentence ("Could not read your answer (...). Type ...")
                 self.console.print(f"[yellow]{escape(exc.message)} Nothing was recorded; try again.[/yellow]")
-            except Exception:  # the store failed mid-quiz (a full disk, a lost server): the CLI words it
+            except Exception:  # anything unforeseen: show the answer back before the CLI words it
                 self._unsaved(answer)
                 raise
         if self.feedback_now:

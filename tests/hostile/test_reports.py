@@ -118,7 +118,7 @@ def _temporaries(folder: Path) -> list[Path]:
 @pytest.fixture(scope="module")
 def big_store(tmp_path_factory, shipped_bank) -> Path:
     """A class big enough that its students' pages take a while, and a finished report of it."""
-    from quizzer.synthetic import fill
+    from bench.synthetic import fill
 
     folder = tmp_path_factory.mktemp("big")
     fill(f"sqlite:///{folder / 'quizzer.sqlite3'}", shipped_bank, users=STUDENTS, responses=3000, seed=3, now=NOW)

@@ -10,7 +10,8 @@ past them at the end, or the next answer the quiz records would collide.
 
 The store's running summaries (sessions' totals, per-student progress tables)
 are then recomputed from the written answers by ``summaries.rebuild``, the
-store's own bulk path, in the same transaction.
+store's own bulk path, in the same transaction. The way in is
+``Store.bulk_load``; the synthetic classes of ``bench/synthetic`` are its user.
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ from itertools import islice
 from sqlalchemy import Connection, Engine, column, insert, table
 
 from ..errors import QuizzerError
-from ..store import summaries
-from ..store.models import Base
+from . import summaries
+from .models import Base
 
 __all__ = ["BulkWriter", "CopyWriter", "bulk_writer", "TABLES", "CHUNK"]
 

@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
-from ..progress.schedule import review
-from ..store.records import ReviewCard
+from quizzer.progress.schedule import review
+from quizzer.store.records import ReviewCard
 from .timeline import EPOCH
 
 __all__ = ["make_cards", "REPLAY"]

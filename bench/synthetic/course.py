@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..bank import Bank, Criterion, Question
+from quizzer.bank import Bank, Criterion, Question
 
 __all__ = ["Course", "make_course", "half_step", "REFERENCE_CRITERION"]
 
@@ -64,7 +64,7 @@ class Course:
 def make_course(bank: Bank, rng: np.random.Generator) -> Course:
     questions = list(bank)
     if not questions:
-        from ..errors import QuizzerError
+        from quizzer.errors import QuizzerError
 
         raise QuizzerError("The bank has no questions to make answers for.")
     topics = sorted({t for q in questions for t in q.topics} | set(bank.topics))

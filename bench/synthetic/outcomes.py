@@ -20,10 +20,10 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..misconceptions import describe as describe_misconception
-from ..progress.schedule import rating_for
-from ..scoring.feedback import compose_feedback
-from ..scoring.result import CriterionResult
+from quizzer.misconceptions import describe as describe_misconception
+from quizzer.progress.schedule import rating_for
+from quizzer.scoring.feedback import compose_feedback
+from quizzer.scoring.result import CriterionResult
 from .course import Course, half_step
 from .numeric import Marked, PoolEntry
 

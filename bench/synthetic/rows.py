@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..store.models import misconception_parts
-from ..store.records import ReviewCard
+from quizzer.misconceptions import parts as misconception_parts
+from quizzer.store.records import ReviewCard
 from .course import Course
 from .outcomes import Items, Outcomes
 from .sessions import Sittings

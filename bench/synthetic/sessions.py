@@ -22,8 +22,8 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
-from ..quiz.plan import Item, QuizOptions
-from ..sheets.build import NUMERIC_MARKS, SheetItem
+from quizzer.quiz.plan import Item, QuizOptions
+from quizzer.sheets.build import NUMERIC_MARKS, SheetItem
 from .course import Course
 from .numeric import PoolEntry
 

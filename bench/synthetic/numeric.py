@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..variants import Variant, generate, get_family
-from ..variants.check import check_answer, format_answer
+from quizzer.variants import Variant, generate, get_family
+from quizzer.variants.check import check_answer, format_answer
 
 __all__ = ["Marked", "PoolEntry", "make_pool", "POOL_SIZE"]
 

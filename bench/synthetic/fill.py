@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
-from sqlalchemy import Engine
 
-from ..bank import Bank
-from ..errors import QuizzerError
+from quizzer.bank import Bank
+from quizzer.errors import QuizzerError
+from quizzer.store import Store
+
 from . import rows
-from .bulk import bulk_writer
 from .cards import make_cards
 from .course import make_course
 from .numeric import make_pool
@@ -48,20 +48,13 @@ class FillSummary:
 
 
 @contextmanager
-def _engine(target: "str | Engine | object") -> Iterator[Engine]:
-    """The engine of a URL (opened, and migrated, as a Store), of a Store, or an engine (migrated)."""
+def _store(target: str | Store) -> Iterator[Store]:
+    """The store at a URL (opened, and migrated), or a store already open."""
     if isinstance(target, str):
-        from ..store import Store
-
         with Store(target) as store:
-            yield store.engine
-    elif isinstance(target, Engine):
-        from ..store.migrate import upgrade
-
-        upgrade(target)
-        yield target
+            yield store
     else:
-        yield target.engine
+        yield target
 
 
 def _check(users: int, responses: int, now: datetime) -> None:
@@ -73,18 +66,18 @@ def _check(users: int, responses: int, now: datetime) -> None:
         raise QuizzerError("now must be an aware time (UTC), not a naive one.")
 
 
-def fill(target: "str | Engine | object", bank: Bank, *, users: int = 1000, responses: int = 1_000_000,
+def fill(target: str | Store, bank: Bank, *, users: int = 1000, responses: int = 1_000_000,
          seed: int = 0, now: datetime, replace: bool = False) -> FillSummary:
     """Write ``users`` students and exactly ``responses`` answers, in one transaction
     that also rebuilds the store's running summaries from them.
 
-    ``target`` is a database URL, a ``Store`` or an engine. A database that
+    ``target`` is a database URL or a ``Store``. A database that
     already has users is refused (``QuizzerError``, nothing written) unless
     ``replace``, which empties every table first.
     """
     _check(users, responses, now)
     started = time.perf_counter()
-    with _engine(target) as engine, bulk_writer(engine, replace) as writer:  # which also rebuilds the summaries
+    with _store(target) as store, store.bulk_load(replace) as writer:  # which also rebuilds the summaries
         sittings, criteria, cards, timeline, session_of, exams = _write(writer, bank, users, responses, seed, now)
     unfinished = int(np.sum(timeline.ended < 0))
     return FillSummary(users, len(sittings.user), unfinished, int(session_of.size), criteria, len(cards),
