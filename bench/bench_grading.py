@@ -4,8 +4,8 @@ Answers are the bank's sample answers, each made distinct (so no per-text cache
 can help), graded 1) in one batch and 2) one at a time. The baseline, run in the
 same process, is splitting the same answers into words with a regular
 expression: the cheapest possible reading of the text. Goals: at least 1,000
-answers/s in a batch, at most 20 ms for one answer. Start-up (importing
-scikit-learn and fitting the vectorisers) is reported separately.
+answers/s in a batch, at most 20 ms for one answer. Start-up (loading
+the bank and fitting the vectorisers) is reported separately.
 """
 
 from __future__ import annotations

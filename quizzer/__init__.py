@@ -1,7 +1,7 @@
 """Quizzer: auto-graded exam practice for short-answer and numeric questions.
 
-The package is kept light to import: heavy libraries (NumPy, scikit-learn,
-SQLAlchemy) are imported by the modules that use them, never from here, so that
+The package is kept light to import: heavy libraries (NumPy,
+SQLAlchemy, Jinja) are imported by the modules that use them, never from here, so that
 ``quizzer --help`` starts fast.
 """
 

@@ -1,7 +1,7 @@
 """The ``quizzer`` command: a thin skin over the library.
 
 Subcommand groups live in their own modules and are imported only when used, so
-``quizzer --help`` does not pay for NumPy, scikit-learn or SQLAlchemy. Library
+``quizzer --help`` does not pay for NumPy or SQLAlchemy. Library
 errors (``QuizzerError``) become a one-paragraph message and exit status 1 here,
 in one place; click's own usage errors exit with 2.
 """
