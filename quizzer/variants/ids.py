@@ -1,4 +1,4 @@
-"""The id of every variant family, in registration order, without importing them.
+"""The id of every variant family, in the public order, without importing them.
 
 Loading the bank checks each question's ``variants`` against these ids. Importing
 the families themselves brings in NumPy, which would double the time a quiz takes

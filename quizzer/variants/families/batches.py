@@ -7,7 +7,7 @@ import numpy as np
 from ..family import Family, Mistake, Tolerance
 from ._common import clean, fmt, grid, ints, num, pick, sig3_prompt
 
-__all__ = ["FAMILIES_Q13", "FAMILIES_Q19"]
+__all__ = ["FAMILIES"]
 
 EXACT = Tolerance(rel=0.0, abs=0.0)
 TINY = Tolerance(rel=0.01, abs=0.0)
@@ -146,16 +146,18 @@ def _memory_mistakes(p) -> list[Mistake]:
             Mistake("values-not-bytes", values, "the number of values: multiply by the bytes per value.")]
 
 
-FAMILIES_Q13 = [
-    Family("updates_per_epoch", "Q13", "Updates in one epoch", "integer",
-           _epoch_sample, _epoch_prompt, _epoch_solve, _epoch_solution, EXACT, _epoch_mistakes),
-    Family("total_updates", "Q13", "Updates over training: mini-batch vs full batch", "pair",
-           _total_sample, _total_prompt, _total_solve, _total_solution, EXACT, _total_mistakes),
-]
-
-FAMILIES_Q19 = [
-    Family("minibatch_variance", "Q19", "Variance of a mini-batch gradient", "number",
-           _variance_sample, _variance_prompt, _variance_solve, _variance_solution, TINY, _variance_mistakes),
-    Family("batch_memory", "Q19", "Memory taken by a mini-batch", "integer",
-           _memory_sample, _memory_prompt, _memory_solve, _memory_solution, EXACT, _memory_mistakes),
+FAMILIES = [
+    Family(id="updates_per_epoch", question_id="Q13", title="Updates in one epoch", answer_type="integer",
+           sample=_epoch_sample, prompt=_epoch_prompt, solve=_epoch_solve, solution=_epoch_solution, tolerance=EXACT,
+           mistakes=_epoch_mistakes),
+    Family(id="total_updates", question_id="Q13", title="Updates over training: mini-batch vs full batch",
+           answer_type="pair",
+           sample=_total_sample, prompt=_total_prompt, solve=_total_solve, solution=_total_solution, tolerance=EXACT,
+           mistakes=_total_mistakes),
+    Family(id="minibatch_variance", question_id="Q19", title="Variance of a mini-batch gradient", answer_type="number",
+           sample=_variance_sample, prompt=_variance_prompt, solve=_variance_solve, solution=_variance_solution,
+           tolerance=TINY, mistakes=_variance_mistakes),
+    Family(id="batch_memory", question_id="Q19", title="Memory taken by a mini-batch", answer_type="integer",
+           sample=_memory_sample, prompt=_memory_prompt, solve=_memory_solve, solution=_memory_solution,
+           tolerance=EXACT, mistakes=_memory_mistakes),
 ]

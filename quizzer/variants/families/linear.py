@@ -160,14 +160,17 @@ def _offset_mistakes(p) -> list[Mistake]:
 
 
 FAMILIES = [
-    Family("linear_collapse", "Q3", "Two linear layers collapse into one", "vector",
-           _collapse_sample, _collapse_prompt, _collapse_solve, _collapse_solution, EXACT_ISH,
-           _collapse_mistakes),
-    Family("linear_composition", "Q3", "Composing two 1-D linear layers", "pair",
-           _composition_sample, _composition_prompt, _composition_solve, _composition_solution, EXACT_ISH,
-           _composition_mistakes),
-    Family("bias_boundary", "Q4", "Where the boundary crosses the x1-axis", "number",
-           _boundary_sample, _boundary_prompt, _boundary_solve, _boundary_solution, SIG, _boundary_mistakes),
-    Family("boundary_offset", "Q4", "Distance of the boundary from the origin", "number",
-           _offset_sample, _offset_prompt, _offset_solve, _offset_solution, SIG, _offset_mistakes),
+    Family(id="linear_collapse", question_id="Q3", title="Two linear layers collapse into one", answer_type="vector",
+           sample=_collapse_sample, prompt=_collapse_prompt, solve=_collapse_solve, solution=_collapse_solution,
+           tolerance=EXACT_ISH, mistakes=_collapse_mistakes),
+    Family(id="linear_composition", question_id="Q3", title="Composing two 1-D linear layers", answer_type="pair",
+           sample=_composition_sample, prompt=_composition_prompt, solve=_composition_solve,
+           solution=_composition_solution, tolerance=EXACT_ISH, mistakes=_composition_mistakes),
+    Family(id="bias_boundary", question_id="Q4", title="Where the boundary crosses the x1-axis", answer_type="number",
+           sample=_boundary_sample, prompt=_boundary_prompt, solve=_boundary_solve, solution=_boundary_solution,
+           tolerance=SIG, mistakes=_boundary_mistakes),
+    Family(id="boundary_offset", question_id="Q4", title="Distance of the boundary from the origin",
+           answer_type="number",
+           sample=_offset_sample, prompt=_offset_prompt, solve=_offset_solve, solution=_offset_solution,
+           tolerance=SIG, mistakes=_offset_mistakes),
 ]

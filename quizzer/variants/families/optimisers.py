@@ -10,7 +10,7 @@ from ..family import Family, Mistake, Tolerance
 from ._common import (DECIMALS_4, clean, clean_list, fmt, fmt_list, grid, ints, num, paren, pick, sig3_prompt,
                       signed)
 
-__all__ = ["FAMILIES_Q14_Q16", "FAMILIES_Q17", "momentum", "adam"]
+__all__ = ["FAMILIES", "momentum", "adam"]
 
 UPDATE = Tolerance(rel=0.0, abs=0.0005)  # asked to 4 decimal places
 SIG = Tolerance(rel=0.01, abs=0.001)
@@ -277,21 +277,24 @@ def _value_mistakes(p) -> list[Mistake]:
             Mistake("global-norm", clean_list(scaled), "the whole vector was rescaled: clip each value on its own.")]
 
 
-FAMILIES_Q14_Q16 = [
-    Family("momentum_velocity", "Q14", "Weight after momentum steps", "number",
-           _momentum_sample, _momentum_prompt, _momentum_solve, _momentum_solution, UPDATE, _momentum_mistakes),
-    Family("momentum_effective_step", "Q14", "Terminal step size with momentum", "number",
-           _terminal_sample, _terminal_prompt, _terminal_solve, _terminal_solution, RELATIVE, _terminal_mistakes),
-    Family("adam_steps", "Q16", "Parameter after Adam steps", "number",
-           _adam_sample, _adam_prompt, _adam_solve, _adam_solution, UPDATE, _adam_mistakes),
-    Family("adam_bias_correction", "Q16", "Adam's bias-correction factor", "number",
-           _correction_sample, _correction_prompt, _correction_solve, _correction_solution, SIG,
-           _correction_mistakes),
-]
-
-FAMILIES_Q17 = [
-    Family("clip_global_norm", "Q17", "Clipping gradients by global norm", "vector",
-           _norm_sample, _norm_prompt, _norm_solve, _norm_solution, ELEMENTS, _norm_mistakes),
-    Family("clip_by_value", "Q17", "Clipping gradients by value", "vector",
-           _value_sample, _value_prompt, _value_solve, _value_solution, ELEMENTS, _value_mistakes),
+FAMILIES = [
+    Family(id="momentum_velocity", question_id="Q14", title="Weight after momentum steps", answer_type="number",
+           sample=_momentum_sample, prompt=_momentum_prompt, solve=_momentum_solve, solution=_momentum_solution,
+           tolerance=UPDATE, mistakes=_momentum_mistakes),
+    Family(id="momentum_effective_step", question_id="Q14", title="Terminal step size with momentum",
+           answer_type="number",
+           sample=_terminal_sample, prompt=_terminal_prompt, solve=_terminal_solve, solution=_terminal_solution,
+           tolerance=RELATIVE, mistakes=_terminal_mistakes),
+    Family(id="adam_steps", question_id="Q16", title="Parameter after Adam steps", answer_type="number",
+           sample=_adam_sample, prompt=_adam_prompt, solve=_adam_solve, solution=_adam_solution, tolerance=UPDATE,
+           mistakes=_adam_mistakes),
+    Family(id="adam_bias_correction", question_id="Q16", title="Adam's bias-correction factor", answer_type="number",
+           sample=_correction_sample, prompt=_correction_prompt, solve=_correction_solve,
+           solution=_correction_solution, tolerance=SIG, mistakes=_correction_mistakes),
+    Family(id="clip_global_norm", question_id="Q17", title="Clipping gradients by global norm", answer_type="vector",
+           sample=_norm_sample, prompt=_norm_prompt, solve=_norm_solve, solution=_norm_solution, tolerance=ELEMENTS,
+           mistakes=_norm_mistakes),
+    Family(id="clip_by_value", question_id="Q17", title="Clipping gradients by value", answer_type="vector",
+           sample=_value_sample, prompt=_value_prompt, solve=_value_solve, solution=_value_solution,
+           tolerance=ELEMENTS, mistakes=_value_mistakes),
 ]

@@ -153,10 +153,13 @@ def _zero_mistakes(p) -> list[Mistake]:
 
 
 FAMILIES = [
-    Family("l1_step", "Q15", "One step of the L1 penalty", "vector",
-           _l1_sample, _l1_prompt, _l1_solve, _l1_solution, UPDATE, _l1_mistakes),
-    Family("l2_step", "Q15", "One step of the L2 penalty", "vector",
-           _l2_sample, _l2_prompt, _l2_solve, _l2_solution, UPDATE, _l2_mistakes),
-    Family("l1_zero_steps", "Q15", "Steps until L1 zeroes a weight", "integer",
-           _zero_sample, _zero_prompt, _zero_solve, _zero_solution, EXACT, _zero_mistakes),
+    Family(id="l1_step", question_id="Q15", title="One step of the L1 penalty", answer_type="vector",
+           sample=_l1_sample, prompt=_l1_prompt, solve=_l1_solve, solution=_l1_solution, tolerance=UPDATE,
+           mistakes=_l1_mistakes),
+    Family(id="l2_step", question_id="Q15", title="One step of the L2 penalty", answer_type="vector",
+           sample=_l2_sample, prompt=_l2_prompt, solve=_l2_solve, solution=_l2_solution, tolerance=UPDATE,
+           mistakes=_l2_mistakes),
+    Family(id="l1_zero_steps", question_id="Q15", title="Steps until L1 zeroes a weight", answer_type="integer",
+           sample=_zero_sample, prompt=_zero_prompt, solve=_zero_solve, solution=_zero_solution, tolerance=EXACT,
+           mistakes=_zero_mistakes),
 ]
