@@ -75,7 +75,7 @@ def _relu_prompt(p) -> str:
 
 
 def _relu_solve(p) -> int:
-    return int(np.prod(np.asarray(p["z"]) > 0))
+    return int(all(z > 0 for z in p["z"]))
 
 
 def _relu_solution(p, answer) -> list[str]:
@@ -147,7 +147,7 @@ def _step_prompt(p) -> str:
 
 
 def _step_solve(p) -> float:
-    return clean(np.divide(-p["b"], p["w"]))
+    return clean(-p["b"] / p["w"])
 
 
 def _step_solution(p, answer) -> list[str]:
@@ -173,7 +173,7 @@ def _decay_prompt(p) -> str:
 
 
 def _decay_solve(p) -> float:
-    return clean(np.power(p["factor"], p["layers"]))
+    return clean(p["factor"] ** p["layers"])
 
 
 def _decay_solution(p, answer) -> list[str]:
@@ -205,8 +205,7 @@ def _vanish_prompt(p) -> str:
 
 
 def _vanish_solve(p) -> int:
-    ratio = float(np.log(p["threshold"]) / np.log(p["factor"]))
-    return int(np.floor(ratio)) + 1
+    return math.floor(math.log(p["threshold"]) / math.log(p["factor"])) + 1
 
 
 def _vanish_solution(p, answer) -> list[str]:

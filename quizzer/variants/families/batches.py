@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import numpy as np
+import math
 
 from ..family import Family, Mistake, Tolerance
 from ._common import clean, fmt, grid, ints, num, pick, sig3_prompt
@@ -17,7 +17,7 @@ FEATURES = (10, 100, 512, 784, 1000, 2048, 3072, 4096, 150528)
 
 
 def _updates(m: int, batch_size: int) -> int:
-    return int(np.ceil(np.divide(m, batch_size)))
+    return math.ceil(m / batch_size)
 
 
 # updates_per_epoch (Q13, also Q19) ----------------------------------------------------
@@ -66,7 +66,7 @@ def _total_prompt(p) -> str:
 
 
 def _total_solve(p) -> list[int]:
-    return [int(np.multiply(p["epochs"], _updates(p["m"], p["batch_size"]))), int(p["epochs"])]
+    return [p["epochs"] * _updates(p["m"], p["batch_size"]), p["epochs"]]
 
 
 def _total_solution(p, answer) -> list[str]:
@@ -98,7 +98,7 @@ def _variance_prompt(p) -> str:
 
 
 def _variance_solve(p) -> float:
-    return clean(np.divide(p["sigma2"], p["batch_size"]))
+    return clean(p["sigma2"] / p["batch_size"])
 
 
 def _variance_solution(p, answer) -> list[str]:
@@ -130,7 +130,7 @@ def _memory_prompt(p) -> str:
 
 
 def _memory_solve(p) -> int:
-    return int(np.prod(np.array([p["batch_size"], p["features"], p["bytes_per_value"]], dtype=np.int64)))
+    return p["batch_size"] * p["features"] * p["bytes_per_value"]
 
 
 def _memory_solution(p, answer) -> list[str]:

@@ -50,8 +50,7 @@ def _count_prompt(p) -> str:
 
 
 def _count_solve(p) -> int:
-    sizes = np.asarray(p["layers"], dtype=np.int64)
-    return int(np.sum(sizes[:-1] * sizes[1:] + sizes[1:]))
+    return sum(_counts(p["layers"]))
 
 
 def _count_solution(p, answer) -> list[str]:
@@ -117,7 +116,7 @@ def _gap_prompt(p) -> str:
 
 
 def _gap_solve(p) -> float:
-    return clean(np.subtract(p["train_acc"], p["test_acc"]))
+    return clean(p["train_acc"] - p["test_acc"])
 
 
 def _gap_solution(p, answer) -> list[str]:
@@ -147,7 +146,7 @@ def _ratio_prompt(p) -> str:
 
 
 def _ratio_solve(p) -> float:
-    return clean(_count_solve(p) / np.float64(p["m"]))
+    return clean(_count_solve(p) / p["m"])
 
 
 def _ratio_solution(p, answer) -> list[str]:
@@ -222,7 +221,7 @@ def _err_prompt(p) -> str:
 
 
 def _err_solve(p) -> float:
-    return clean(np.square(p["bias"]) + p["variance"] + p["noise"])
+    return clean(p["bias"] * p["bias"] + p["variance"] + p["noise"])
 
 
 def _err_solution(p, answer) -> list[str]:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
 from ..family import Family, Mistake, Tolerance
 from ._common import clean, fmt, grid, ints, num, pick, sig3_prompt
 
@@ -31,7 +29,7 @@ def _xavier_prompt(p) -> str:
 
 
 def _xavier_solve(p) -> float:
-    return clean(np.sqrt(6.0 / (p["fan_in"] + p["fan_out"])))
+    return clean(math.sqrt(6.0 / (p["fan_in"] + p["fan_out"])))
 
 
 def _xavier_solution(p, answer) -> list[str]:
@@ -61,7 +59,7 @@ def _he_prompt(p) -> str:
 
 
 def _he_solve(p) -> float:
-    return clean(np.sqrt(2.0 / p["fan_in"]))
+    return clean(math.sqrt(2.0 / p["fan_in"]))
 
 
 def _he_solution(p, answer) -> list[str]:
@@ -93,7 +91,7 @@ def _growth_prompt(p) -> str:
 
 
 def _growth_solve(p) -> float:
-    return clean(np.power(p["sigma_w"] * np.sqrt(p["n"]), p["L"]))
+    return clean((p["sigma_w"] * math.sqrt(p["n"])) ** p["L"])
 
 
 def _growth_solution(p, answer) -> list[str]:

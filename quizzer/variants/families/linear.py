@@ -76,7 +76,7 @@ def _composition_prompt(p) -> str:
 
 
 def _composition_solve(p) -> list[float]:
-    slope = np.multiply(p["a2"], p["a1"])
+    slope = p["a2"] * p["a1"]
     return clean_list([slope, p["a2"] * p["c1"] + p["c2"]])
 
 
@@ -110,7 +110,7 @@ def _boundary_prompt(p) -> str:
 
 
 def _boundary_solve(p) -> float:
-    return clean(np.divide(-p["b"], p["w"][0]))
+    return clean(-p["b"] / p["w"][0])
 
 
 def _boundary_solution(p, answer) -> list[str]:

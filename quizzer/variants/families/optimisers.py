@@ -25,8 +25,8 @@ def momentum(w0: float, grads, lr: float, beta: float, form: str = "lr-in-v") ->
     wrong variants used as recognised mistakes: ``"no-lr"`` (``v = beta·v + g``)
     and ``"ema"`` (``v = beta·v + (1 − beta)·g; w -= lr·v``).
     """
-    w, v = np.float64(w0), np.float64(0.0)
-    for g in np.asarray(grads, dtype=float):
+    w, v = float(w0), 0.0
+    for g in map(float, grads):
         if form == "ema":
             v = beta * v + (1 - beta) * g
             w = w - lr * v
@@ -39,12 +39,12 @@ def momentum(w0: float, grads, lr: float, beta: float, form: str = "lr-in-v") ->
 def adam(theta0: float, grads, lr: float, beta1: float, beta2: float, eps: float,
          correct_bias: bool = True) -> float:
     """Theta after Adam steps (m0 = v0 = 0), eps added after the square root."""
-    theta, m, v = np.float64(theta0), np.float64(0.0), np.float64(0.0)
-    for t, g in enumerate(np.asarray(grads, dtype=float), start=1):
+    theta, m, v = float(theta0), 0.0, 0.0
+    for t, g in enumerate(map(float, grads), start=1):
         m = beta1 * m + (1 - beta1) * g
         v = beta2 * v + (1 - beta2) * g * g
         m_hat, v_hat = (m / (1 - beta1**t), v / (1 - beta2**t)) if correct_bias else (m, v)
-        theta = theta - lr * m_hat / (np.sqrt(v_hat) + eps)
+        theta = theta - lr * m_hat / (math.sqrt(v_hat) + eps)
     return clean(theta)
 
 
@@ -108,7 +108,7 @@ def _terminal_prompt(p) -> str:
 
 
 def _terminal_solve(p) -> float:
-    return clean(p["lr"] * p["g"] / np.subtract(1.0, p["beta"]))
+    return clean(p["lr"] * p["g"] / (1.0 - p["beta"]))
 
 
 def _terminal_solution(p, answer) -> list[str]:
@@ -182,7 +182,7 @@ def _correction_prompt(p) -> str:
 
 
 def _correction_solve(p) -> float:
-    return clean(1.0 / (1.0 - np.power(p["beta1"], p["t"])))
+    return clean(1.0 / (1.0 - p["beta1"] ** p["t"]))
 
 
 def _correction_solution(p, answer) -> list[str]:

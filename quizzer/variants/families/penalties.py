@@ -129,11 +129,11 @@ def _zero_prompt(p) -> str:
 
 
 def _zero_ratio(p) -> float:
-    return float(np.abs(p["w"]) / (p["lr"] * p["lam"]))
+    return abs(p["w"]) / (p["lr"] * p["lam"])
 
 
 def _zero_solve(p) -> int:
-    return int(np.ceil(_zero_ratio(p) - 1e-9))  # 0.3 / 0.1 is 2.9999999999999996 in floats
+    return math.ceil(_zero_ratio(p) - 1e-9)  # 0.3 / 0.1 is 2.9999999999999996 in floats
 
 
 def _zero_solution(p, answer) -> list[str]:

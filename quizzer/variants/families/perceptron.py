@@ -42,8 +42,7 @@ def _output_prompt(p) -> str:
 
 
 def _output_solve(p) -> int:
-    z = float(np.dot(p["w"], p["x"]) + p["b"])
-    return int(z > 0)
+    return int(_net_input(p["w"], p["b"], p["x"]) > 0)
 
 
 def _output_solution(p, answer) -> list[str]:

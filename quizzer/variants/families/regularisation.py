@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from itertools import accumulate
 
 import numpy as np
 
@@ -72,7 +73,7 @@ def _keep_prompt(p) -> str:
 
 
 def _keep_solve(p) -> float:
-    return clean(np.multiply(p["n"], 1.0 - p["p"]))
+    return clean(p["n"] * (1.0 - p["p"]))
 
 
 def _keep_solution(p, answer) -> list[str]:
@@ -91,7 +92,7 @@ def _early_sample(rng) -> dict:
     n = ints(rng, 6, 12)
     turn = ints(rng, 2, n - 1)
     falling, rising = ints(rng, -15, 2, turn - 1), ints(rng, -4, 8, n - turn)
-    hundredths = np.cumsum([ints(rng, 80, 150), *falling, *rising]).tolist()
+    hundredths = list(accumulate([ints(rng, 80, 150), *falling, *rising]))
     low = min(hundredths)
     if low < 5:  # keep every loss positive
         hundredths = [h - low + 5 for h in hundredths]
@@ -159,7 +160,7 @@ def _patience_prompt(p) -> str:
 
 
 def _patience_solve(p) -> int:
-    return int(np.add(p["best_epoch"], p["patience"]))
+    return p["best_epoch"] + p["patience"]
 
 
 def _patience_solution(p, answer) -> list[str]:
