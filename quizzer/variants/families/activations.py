@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
 from ..family import Family, Mistake, Tolerance
-from ._common import (clean, fmt, fmt_list, grid, ints, num, paren, pick, sig3_prompt, sigmoid,
+from ._common import (np, clean, fmt, fmt_list, grid, ints, num, paren, pick, sig3_prompt, sigmoid,
                       signed)
 
 __all__ = ["FAMILIES"]

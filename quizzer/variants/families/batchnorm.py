@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
 from ..family import Family, Mistake, Tolerance
-from ._common import clean, clean_list, fmt, fmt_list, fmt_sum, grid, ints, num, pick
+from ._common import np, clean, clean_list, fmt, fmt_list, fmt_sum, grid, ints, num, pick
 
 __all__ = ["FAMILIES"]
 

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
 from ..family import Family, Mistake, Tolerance
-from ._common import clean, clean_list, fmt, fmt_list, fmt_matrix, grid, num, paren, sig3_prompt, signed
+from ._common import np, clean, clean_list, fmt, fmt_list, fmt_matrix, grid, num, paren, sig3_prompt, signed
 
 __all__ = ["FAMILIES"]
 

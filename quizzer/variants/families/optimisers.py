@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
 from ..family import Family, Mistake, Tolerance
-from ._common import (DECIMALS_4, clean, clean_list, fmt, fmt_list, grid, ints, num, paren, pick, sig3_prompt,
+from ._common import (np, DECIMALS_4, clean, clean_list, fmt, fmt_list, grid, ints, num, paren, pick, sig3_prompt,
                       signed)
 
 __all__ = ["FAMILIES", "momentum", "adam"]

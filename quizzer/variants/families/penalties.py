@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
 from ..family import Family, Mistake, Tolerance
-from ._common import DECIMALS_4, clean, clean_list, fmt, fmt_list, ints, num, paren, pick, signed
+from ._common import np, DECIMALS_4, clean, clean_list, fmt, fmt_list, ints, num, paren, pick, signed
 
 __all__ = ["FAMILIES", "l1_step"]
 

@@ -5,10 +5,8 @@ from __future__ import annotations
 import math
 from itertools import accumulate
 
-import numpy as np
-
 from ..family import Family, Mistake, Tolerance
-from ._common import clean, clean_list, fmt, fmt_list, grid, ints, num, pick
+from ._common import np, clean, clean_list, fmt, fmt_list, grid, ints, num, pick
 
 __all__ = ["FAMILIES"]
 
