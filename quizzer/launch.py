@@ -1,14 +1,16 @@
 """The ``quizzer`` entry point, with a fast path for plain ``quizzer --help``.
 
 The top-level help is what a new user runs first, and importing click (and every
-command module, for their one-line summaries) makes it cost about 6x a bare
-``python -c pass`` (90 ms against 15 ms here); served from a file it costs about
-1.7x (25 ms), within the goal of 3x (bench/bench_startup.py). So the text click
-prints is kept in the instance folder's cache: written by click the first time it
-is asked for, and written again whenever the package's version or the
-modification time of any file in ``quizzer/cli/`` changes, so an edited docstring
-shows at once (a cache that cannot be written only costs the time). Every other
-invocation, and a terminal narrower than click's 80 columns, go through click.
+command module, for their one-line summaries) makes it cost about 6.7x a bare
+``python -c pass`` (100 ms against 15 ms here); served from a file it costs
+about 1.8x, 27 ms (bench/bench_startup.py; the goal is 3x). So the text click prints is
+kept beside the code, in ``quizzer/cli/__pycache__/help.txt``, as Python keeps its
+bytecode: written by click the first time it is asked for, and again whenever
+the package's version or the modification time of any file in ``quizzer/cli/``
+changes, so an edited docstring shows at once. Finding the instance folder would
+cost more than the help itself (``pathlib`` and ``platformdirs``), and a package
+folder that cannot be written only costs the time. Every other invocation, and a
+terminal narrower than click's 80 columns, go through click as usual.
 """
 
 from __future__ import annotations
@@ -47,15 +49,8 @@ def help_key() -> str:
     return f"quizzer {__version__} cli {newest}\n"
 
 
-def help_file() -> str | None:
-    """Where the help is cached, or None when the settings cannot say (it is then not kept)."""
-    from .config import load_settings
-    from .errors import QuizzerError
-
-    try:
-        return os.path.join(load_settings().cache_path, "help.txt")
-    except (OSError, QuizzerError):
-        return None
+def help_file() -> str:
+    return os.path.join(CLI_DIR, "__pycache__", "help.txt")
 
 
 def cached_help(path: str) -> str:
@@ -86,8 +81,7 @@ def _keep(path: str, text: str) -> None:
 
 def main() -> None:
     if sys.argv[1:] in (["--help"], ["-h"]) and _wide_enough():
-        path = help_file()
-        sys.stdout.write(cached_help(path) if path is not None else render_help())
+        sys.stdout.write(cached_help(help_file()))
         return
     from .cli import main as click_main
 

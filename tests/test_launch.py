@@ -1,4 +1,4 @@
-"""``quizzer --help`` served from the instance cache: always click's own text, remade when the CLI changes."""
+"""``quizzer --help`` served from a cache beside the code: always click's own text, remade when the CLI changes."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from quizzer.cli import cli
-from quizzer.launch import cached_help, help_key
+from quizzer.launch import cached_help, help_file, help_key
 
 QUIZZER = str(Path(sys.executable).with_name("quizzer"))
 
@@ -21,9 +21,10 @@ def clicks_help(runner) -> str:
 
 def test_top_level_help_is_clicks_text_first_made_then_from_the_cache(tmp_path, runner):
     env = {**os.environ, "QUIZZER_INSTANCE": str(tmp_path)}
+    cached = Path(help_file())
+    cached.unlink(missing_ok=True)
     first = subprocess.run([QUIZZER, "--help"], env=env, capture_output=True, text=True, check=True)
-    cached = tmp_path / "cache" / "help.txt"
-    assert cached.is_file()
+    assert cached.read_text(encoding="utf-8") == help_key() + first.stdout
     second = subprocess.run([QUIZZER, "-h"], env=env, capture_output=True, text=True, check=True)
     assert first.stdout == second.stdout == clicks_help(runner)
     assert first.stderr == second.stderr == ""

@@ -23,8 +23,8 @@ class _NumPy:
 
     Loading the bank checks each question's variant ids against the registry, which
     imports every family module; a quiz's first question is a free-text one and
-    needs no NumPy, whose import (about 60 ms here, against a first question at
-    about 200 ms) would otherwise be paid before it is shown. The family modules
+    needs no NumPy, whose import (about 75 ms here, against a first question at
+    about 215 ms) would otherwise be paid before it is shown. The family modules
     take ``np`` from here for that reason alone.
     """
 
