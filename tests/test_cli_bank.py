@@ -8,7 +8,6 @@ import click
 import pytest
 
 from quizzer.cli import cli
-from quizzer.launch import HELP_FILE, render_help
 
 from .conftest import minimal_question, write_bank
 
@@ -30,12 +29,6 @@ def test_every_command_has_help(runner, path, command):
     result = runner.invoke(cli, [*path, "--help"])
     assert result.exit_code == 0
     assert "Usage: " in result.output
-
-
-def test_prerendered_top_level_help_matches_click():
-    with open(HELP_FILE, encoding="utf-8") as handle:
-        stored = handle.read()
-    assert stored == render_help(), "run `python -m quizzer.launch --write-help` after changing commands"
 
 
 def test_bank_list_json_contract(runner, shipped_bank):

@@ -46,7 +46,6 @@ def test_wheel_carries_bank_and_templates(tmp_path):
     assert "quizzer/_data/questions/module1/q1.yaml" in names
     assert "quizzer/_data/questions/topics.yaml" in names
     assert "quizzer/_data/templates/base.html" in names
-    assert "quizzer/cli/help.txt" in names
     assert "quizzer/_data/heldout/saq/test.yaml" in names  # so grade --evaluate works when installed
     assert "quizzer/_data/heldout/reference/bank/r1.yaml" in names
     target = tmp_path / "site"

@@ -139,3 +139,24 @@ def test_review_card_rating_reflects_partial_credit(engine, store):
     card = store.review_cards("amara")["Q1"]
     assert card == store.review_cards("amara")["Q1"]
     assert review(None, "Q1", 3, START).due > review(None, "Q1", 2, START).due
+
+
+def test_an_opening_engine_opens_the_store_only_when_the_session_is_written(shipped_bank, store, clock, scorer):
+    """What lets ``quizzer quiz`` show its first question before the store is opened."""
+    opened = []
+
+    def open_store():
+        opened.append(store)
+        return store
+
+    engine = QuizEngine.opening(shipped_bank, open_store, now=clock, scorer_factory=lambda: scorer)
+    try:
+        run = engine.start(QuizOptions(user="ines", count=2, seed=4))
+        run.present(0)
+        assert opened == []
+        info = run.begin()
+        assert opened == [store] and store.session(info.id).user == "ines"
+        resumed = engine.resume("ines")
+        assert resumed.resumed and resumed.items == run.items and opened == [store]
+    finally:
+        engine.close()

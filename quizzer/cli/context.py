@@ -84,19 +84,6 @@ class AppContext:
                            err=True)
         return store
 
-    def store_opener(self):
-        """A function that opens the store later, possibly on another thread; the
-        store is still closed with the command."""
-        ctx = click.get_current_context()
-
-        def open_store() -> "Store":
-            if self._store is None:
-                self._store = self._open_store()
-                ctx.call_on_close(self._store.close)
-            return self._store
-
-        return open_store
-
     def question(self, question_id: str) -> "Question":
         question = self.bank().get(question_id)
         if question is None:

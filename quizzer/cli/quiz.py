@@ -65,7 +65,7 @@ def quiz(app: AppContext, user: str, mode: str, count: int, module: int | None, 
     from ..terminal.prompt import Reader, enable_line_editing, tolerate_undecodable_input
     from .output import console as make_console
 
-    engine = QuizEngine(app.bank(), app.store_opener() if not resume else app.store(), scorer_factory=app.scorer)
+    engine = QuizEngine.opening(app.bank(), app.store, scorer_factory=app.scorer)
     if resume:
         run = engine.resume(user)
     else:

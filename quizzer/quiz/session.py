@@ -20,7 +20,7 @@ from __future__ import annotations
 import random
 import secrets
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
@@ -92,30 +92,36 @@ class Outcome:
 class QuizEngine:
     """Starts and resumes quizzes over one bank and one store.
 
-    ``store`` may be a function that opens it: a practice or exam quiz then shows
-    its first question at once, while the store is opened (and the session
-    written) on a background thread; the scorer is warmed up the same way while
-    the student reads. Nothing is graded before both are ready.
+    Made with ``opening``, the engine opens the store when it is first needed: a
+    new quiz shows its first question before that, and ``QuizRun.begin`` opens it
+    while the student reads. The scorer is built on a background thread meanwhile
+    (``warm_up``); nothing is graded before it is ready.
     """
 
-    def __init__(self, bank: Bank, store: "Store | Callable[[], Store]", now: Callable[[], datetime] = utcnow,
+    def __init__(self, bank: Bank, store: "Store | None", now: Callable[[], datetime] = utcnow,
                  scorer_factory: Callable[[], Any] | None = None) -> None:
         self.bank = bank
-        opened = hasattr(store, "record")  # a Store, or a function that opens one
-        self._store_factory = None if opened else store
-        self._store = None if self._store_factory else store
+        self._store = store  # None only for an engine made by ``opening``
+        self._open_store: "Callable[[], Store] | None" = None
         self.now = now
         self._scorer_factory = scorer_factory
         self._scorer = None
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # the scorer may be asked for while warm_up builds it
         self._background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="quizzer-start")
+
+    @classmethod
+    def opening(cls, bank: Bank, open_store: "Callable[[], Store]", now: Callable[[], datetime] = utcnow,
+                scorer_factory: Callable[[], Any] | None = None) -> "QuizEngine":
+        """An engine that calls ``open_store`` the first time it needs the store."""
+        engine = cls(bank, None, now=now, scorer_factory=scorer_factory)
+        engine._open_store = open_store
+        return engine
 
     @property
     def store(self) -> "Store":
-        with self._lock:
-            if self._store is None:
-                self._store = self._store_factory()
-            return self._store
+        if self._store is None:
+            self._store = self._open_store()
+        return self._store
 
     def scorer(self):
         with self._lock:
@@ -154,39 +160,40 @@ class QuizEngine:
                                             plan=[i.to_json() for i in plan], settings=options.settings(),
                                             now=started_at)
 
-        return QuizRun(self, begin, plan=plan, user=options.user, mode=options.mode,
-                       seed=seed, settings=options.settings(), started_at=started_at)
+        return QuizRun(self, plan, options.user, options.mode, seed, options.settings(), started_at, write=begin)
 
     def resume(self, user: str) -> "QuizRun":
         info = self.store.unfinished_session(user)
         if info is None:
             raise NotFound(f"{user} has no unfinished quiz to resume.", "start one with `quizzer quiz`.")
-        return QuizRun(self, info)
+        return QuizRun.resuming(self, info)
 
 
 class QuizRun:
-    """One session in progress; a new one is written by ``begin``."""
+    """One session in progress: a new one (``write`` stores it, see ``begin``), or
+    a stored one resumed (``resuming``)."""
 
-    def __init__(self, engine: QuizEngine, info: "SessionInfo | Callable[[], SessionInfo]", *,
-                 plan: list[Item] | None = None,
-                 user: str = "", mode: str = "", seed: int = 0, settings: dict | None = None,
-                 started_at: datetime | None = None) -> None:
+    def __init__(self, engine: QuizEngine, items: Iterable[Item], user: str, mode: str, seed: int,
+                 settings: dict, started_at: datetime, *, write: "Callable[[], SessionInfo] | None" = None,
+                 info: SessionInfo | None = None) -> None:
         self.engine = engine
+        self._begin, self._info = write, info
         self._checked = False  # whether begin() has proved the store takes writes
-        if callable(info):  # a new session, written by begin() (or when first needed)
-            self._begin, self._info = info, None
-            self.items, self.user, self.mode, self.seed = list(plan or []), user, mode, seed
-            self.settings, self.started_at = dict(settings or {}), started_at
-            self.answered, self.score, self.max = set(), 0.0, 0.0
-            return
-        self._begin, self._info = None, info
-        self.items = [Item.from_json(i) for i in info.plan]
-        self.user, self.mode, self.seed, self.settings = info.user, info.mode, info.seed, dict(info.settings)
-        self.started_at = info.started_at
+        self.items, self.user, self.mode, self.seed = list(items), user, mode, seed
+        self.settings, self.started_at = dict(settings), started_at
+        self.answered: set[int] = set()
+        self.score, self.max = 0.0, 0.0
+
+    @classmethod
+    def resuming(cls, engine: QuizEngine, info: SessionInfo) -> "QuizRun":
+        """The stored session ``info``, with what was answered so far."""
+        run = cls(engine, [Item.from_json(i) for i in info.plan], info.user, info.mode, info.seed,
+                  info.settings, info.started_at, info=info)
         done = engine.store.responses(session_id=info.id)
-        self.answered = {r.position for r in done}
-        self.score = sum(r.score for r in done)
-        self.max = sum(r.max_score for r in done)
+        run.answered = {r.position for r in done}
+        run.score = sum(r.score for r in done)
+        run.max = sum(r.max_score for r in done)
+        return run
 
     def begin(self) -> SessionInfo:
         """Write the session now: a new one is created and committed, a resumed one
@@ -202,11 +209,6 @@ class QuizRun:
             self.engine.store.check_writable(self._info.id)
         self._checked = True
         return self._info
-
-    def begin_in_background(self) -> None:
-        """The name the terminal front end calls ``begin`` by (kept for it): the
-        write is no longer left to a background thread, see ``begin``."""
-        self.begin()
 
     @property
     def info(self) -> SessionInfo:

@@ -74,7 +74,7 @@ class TerminalQuiz:
                 presented = self.run.present(position)
                 self._show(presented)
                 if index == 0:  # now that the student is reading: open the store, build the scorer
-                    self.run.begin_in_background()
+                    self.run.begin()
                     self.run.engine.warm_up()
                 self._ask(presented)
         except (Quit, KeyboardInterrupt):

@@ -41,8 +41,11 @@ class Mistake:
     message: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Family:
+    """One kind of numeric exercise, declared once, by keyword, in its topic module's
+    ``FAMILIES`` list (``quizzer/variants/families/``); the registry finds it there."""
+
     id: str
     question_id: str
     title: str

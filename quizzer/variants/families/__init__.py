@@ -1,1 +1,1 @@
-"""The variant families, grouped by topic; ``module1`` and ``module2`` list them by course module."""
+"""The variant families, one topic module each; every module lists its own in ``FAMILIES``."""

@@ -12,12 +12,31 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
-
 __all__ = [
-    "grid", "signed", "pick", "ints", "fmt", "fmt_list", "fmt_sum", "fmt_matrix", "num", "paren",
+    "np", "grid", "signed", "pick", "ints", "fmt", "fmt_list", "fmt_sum", "fmt_matrix", "num", "paren",
     "clean", "clean_list", "sigmoid", "exact", "DECIMALS_4", "SIG_3", "sig3_prompt",
 ]
+
+
+class _NumPy:
+    """NumPy, imported when a family first uses it rather than when its module is loaded.
+
+    Loading the bank checks each question's variant ids against the registry, which
+    imports every family module; a quiz's first question is a free-text one and
+    needs no NumPy, whose import (about 75 ms here, against a first question at
+    about 215 ms) would otherwise be paid before it is shown. The family modules
+    take ``np`` from here for that reason alone.
+    """
+
+    def __getattr__(self, name: str) -> Any:
+        import numpy
+
+        value = getattr(numpy, name)
+        setattr(self, name, value)  # found directly from now on
+        return value
+
+
+np = _NumPy()
 
 # Phrases the prompts end with, matched by the families' tolerances.
 SIG_3 = "Give it to 3 significant figures (forms such as 1.23e-4 are fine)."

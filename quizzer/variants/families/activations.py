@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
 from ..family import Family, Mistake, Tolerance
-from ._common import (clean, fmt, fmt_list, grid, ints, num, paren, pick, sig3_prompt, sigmoid,
+from ._common import (np, clean, fmt, fmt_list, grid, ints, num, paren, pick, sig3_prompt, sigmoid,
                       signed)
 
 __all__ = ["FAMILIES"]
@@ -75,7 +73,7 @@ def _relu_prompt(p) -> str:
 
 
 def _relu_solve(p) -> int:
-    return int(np.prod(np.asarray(p["z"]) > 0))
+    return int(all(z > 0 for z in p["z"]))
 
 
 def _relu_solution(p, answer) -> list[str]:
@@ -147,7 +145,7 @@ def _step_prompt(p) -> str:
 
 
 def _step_solve(p) -> float:
-    return clean(np.divide(-p["b"], p["w"]))
+    return clean(-p["b"] / p["w"])
 
 
 def _step_solution(p, answer) -> list[str]:
@@ -173,7 +171,7 @@ def _decay_prompt(p) -> str:
 
 
 def _decay_solve(p) -> float:
-    return clean(np.power(p["factor"], p["layers"]))
+    return clean(p["factor"] ** p["layers"])
 
 
 def _decay_solution(p, answer) -> list[str]:
@@ -205,8 +203,7 @@ def _vanish_prompt(p) -> str:
 
 
 def _vanish_solve(p) -> int:
-    ratio = float(np.log(p["threshold"]) / np.log(p["factor"]))
-    return int(np.floor(ratio)) + 1
+    return math.floor(math.log(p["threshold"]) / math.log(p["factor"])) + 1
 
 
 def _vanish_solution(p, answer) -> list[str]:
@@ -225,16 +222,22 @@ def _vanish_mistakes(p) -> list[Mistake]:
 
 
 FAMILIES = [
-    Family("sigmoid_chain", "Q5", "Gradient through a chain of sigmoids", "number",
-           _chain_sample, _chain_prompt, _chain_solve, _chain_solution, TINY, _chain_mistakes),
-    Family("relu_chain", "Q5", "Gradient through a chain of ReLUs", "integer",
-           _relu_sample, _relu_prompt, _relu_solve, _relu_solution, EXACT, _relu_mistakes),
-    Family("one_hidden_layer", "Q6", "Output of a one-hidden-layer network", "number",
-           _hidden_sample, _hidden_prompt, _hidden_solve, _hidden_solution, SIG, _hidden_mistakes),
-    Family("sigmoid_step_location", "Q6", "Where a sigmoid unit steps", "number",
-           _step_sample, _step_prompt, _step_solve, _step_solution, SIG, _step_mistakes),
-    Family("gradient_decay", "Q7", "Gradient left after many layers", "number",
-           _decay_sample, _decay_prompt, _decay_solve, _decay_solution, TINY, _decay_mistakes),
-    Family("layers_to_vanish", "Q7", "Layers until the gradient vanishes", "integer",
-           _vanish_sample, _vanish_prompt, _vanish_solve, _vanish_solution, EXACT, _vanish_mistakes),
+    Family(id="sigmoid_chain", question_id="Q5", title="Gradient through a chain of sigmoids", answer_type="number",
+           sample=_chain_sample, prompt=_chain_prompt, solve=_chain_solve, solution=_chain_solution, tolerance=TINY,
+           mistakes=_chain_mistakes),
+    Family(id="relu_chain", question_id="Q5", title="Gradient through a chain of ReLUs", answer_type="integer",
+           sample=_relu_sample, prompt=_relu_prompt, solve=_relu_solve, solution=_relu_solution, tolerance=EXACT,
+           mistakes=_relu_mistakes),
+    Family(id="one_hidden_layer", question_id="Q6", title="Output of a one-hidden-layer network", answer_type="number",
+           sample=_hidden_sample, prompt=_hidden_prompt, solve=_hidden_solve, solution=_hidden_solution,
+           tolerance=SIG, mistakes=_hidden_mistakes),
+    Family(id="sigmoid_step_location", question_id="Q6", title="Where a sigmoid unit steps", answer_type="number",
+           sample=_step_sample, prompt=_step_prompt, solve=_step_solve, solution=_step_solution, tolerance=SIG,
+           mistakes=_step_mistakes),
+    Family(id="gradient_decay", question_id="Q7", title="Gradient left after many layers", answer_type="number",
+           sample=_decay_sample, prompt=_decay_prompt, solve=_decay_solve, solution=_decay_solution, tolerance=TINY,
+           mistakes=_decay_mistakes),
+    Family(id="layers_to_vanish", question_id="Q7", title="Layers until the gradient vanishes", answer_type="integer",
+           sample=_vanish_sample, prompt=_vanish_prompt, solve=_vanish_solve, solution=_vanish_solution,
+           tolerance=EXACT, mistakes=_vanish_mistakes),
 ]

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import numpy as np
+import math
 
 from ..family import Family, Mistake, Tolerance
 from ._common import clean, fmt, grid, ints, num, pick, sig3_prompt
 
-__all__ = ["FAMILIES_Q13", "FAMILIES_Q19"]
+__all__ = ["FAMILIES"]
 
 EXACT = Tolerance(rel=0.0, abs=0.0)
 TINY = Tolerance(rel=0.01, abs=0.0)
@@ -17,7 +17,7 @@ FEATURES = (10, 100, 512, 784, 1000, 2048, 3072, 4096, 150528)
 
 
 def _updates(m: int, batch_size: int) -> int:
-    return int(np.ceil(np.divide(m, batch_size)))
+    return math.ceil(m / batch_size)
 
 
 # updates_per_epoch (Q13, also Q19) ----------------------------------------------------
@@ -66,7 +66,7 @@ def _total_prompt(p) -> str:
 
 
 def _total_solve(p) -> list[int]:
-    return [int(np.multiply(p["epochs"], _updates(p["m"], p["batch_size"]))), int(p["epochs"])]
+    return [p["epochs"] * _updates(p["m"], p["batch_size"]), p["epochs"]]
 
 
 def _total_solution(p, answer) -> list[str]:
@@ -98,7 +98,7 @@ def _variance_prompt(p) -> str:
 
 
 def _variance_solve(p) -> float:
-    return clean(np.divide(p["sigma2"], p["batch_size"]))
+    return clean(p["sigma2"] / p["batch_size"])
 
 
 def _variance_solution(p, answer) -> list[str]:
@@ -130,7 +130,7 @@ def _memory_prompt(p) -> str:
 
 
 def _memory_solve(p) -> int:
-    return int(np.prod(np.array([p["batch_size"], p["features"], p["bytes_per_value"]], dtype=np.int64)))
+    return p["batch_size"] * p["features"] * p["bytes_per_value"]
 
 
 def _memory_solution(p, answer) -> list[str]:
@@ -146,16 +146,18 @@ def _memory_mistakes(p) -> list[Mistake]:
             Mistake("values-not-bytes", values, "the number of values: multiply by the bytes per value.")]
 
 
-FAMILIES_Q13 = [
-    Family("updates_per_epoch", "Q13", "Updates in one epoch", "integer",
-           _epoch_sample, _epoch_prompt, _epoch_solve, _epoch_solution, EXACT, _epoch_mistakes),
-    Family("total_updates", "Q13", "Updates over training: mini-batch vs full batch", "pair",
-           _total_sample, _total_prompt, _total_solve, _total_solution, EXACT, _total_mistakes),
-]
-
-FAMILIES_Q19 = [
-    Family("minibatch_variance", "Q19", "Variance of a mini-batch gradient", "number",
-           _variance_sample, _variance_prompt, _variance_solve, _variance_solution, TINY, _variance_mistakes),
-    Family("batch_memory", "Q19", "Memory taken by a mini-batch", "integer",
-           _memory_sample, _memory_prompt, _memory_solve, _memory_solution, EXACT, _memory_mistakes),
+FAMILIES = [
+    Family(id="updates_per_epoch", question_id="Q13", title="Updates in one epoch", answer_type="integer",
+           sample=_epoch_sample, prompt=_epoch_prompt, solve=_epoch_solve, solution=_epoch_solution, tolerance=EXACT,
+           mistakes=_epoch_mistakes),
+    Family(id="total_updates", question_id="Q13", title="Updates over training: mini-batch vs full batch",
+           answer_type="pair",
+           sample=_total_sample, prompt=_total_prompt, solve=_total_solve, solution=_total_solution, tolerance=EXACT,
+           mistakes=_total_mistakes),
+    Family(id="minibatch_variance", question_id="Q19", title="Variance of a mini-batch gradient", answer_type="number",
+           sample=_variance_sample, prompt=_variance_prompt, solve=_variance_solve, solution=_variance_solution,
+           tolerance=TINY, mistakes=_variance_mistakes),
+    Family(id="batch_memory", question_id="Q19", title="Memory taken by a mini-batch", answer_type="integer",
+           sample=_memory_sample, prompt=_memory_prompt, solve=_memory_solve, solution=_memory_solution,
+           tolerance=EXACT, mistakes=_memory_mistakes),
 ]

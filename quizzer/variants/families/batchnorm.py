@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
 from ..family import Family, Mistake, Tolerance
-from ._common import clean, clean_list, fmt, fmt_list, fmt_sum, grid, ints, num, pick
+from ._common import np, clean, clean_list, fmt, fmt_list, fmt_sum, grid, ints, num, pick
 
 __all__ = ["FAMILIES"]
 
@@ -111,8 +109,10 @@ def _stats_mistakes(p) -> list[Mistake]:
 
 
 FAMILIES = [
-    Family("batchnorm_forward", "Q8", "Batch normalisation of a mini-batch", "vector",
-           _forward_sample, _forward_prompt, _forward_solve, _forward_solution, ELEMENTS, _forward_mistakes),
-    Family("batchnorm_stats", "Q8", "The statistics batch norm uses", "pair",
-           _stats_sample, _stats_prompt, _stats_solve, _stats_solution, ELEMENTS, _stats_mistakes),
+    Family(id="batchnorm_forward", question_id="Q8", title="Batch normalisation of a mini-batch", answer_type="vector",
+           sample=_forward_sample, prompt=_forward_prompt, solve=_forward_solve, solution=_forward_solution,
+           tolerance=ELEMENTS, mistakes=_forward_mistakes),
+    Family(id="batchnorm_stats", question_id="Q8", title="The statistics batch norm uses", answer_type="pair",
+           sample=_stats_sample, prompt=_stats_prompt, solve=_stats_solve, solution=_stats_solution,
+           tolerance=ELEMENTS, mistakes=_stats_mistakes),
 ]

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from ..family import Family, Mistake, Tolerance
-from ._common import DECIMALS_4, clean, clean_list, fmt, fmt_list, fmt_sum, grid, ints, num, paren, pick, sig3_prompt
+from ._common import (np, DECIMALS_4, clean, clean_list, fmt, fmt_list, fmt_sum, grid, ints, num, paren, pick,
+                      sig3_prompt)
 
-__all__ = ["FAMILIES", "BIAS_VARIANCE"]
+__all__ = ["FAMILIES"]
 
 EXACT = Tolerance(rel=0.0, abs=0.0)
 UPDATE = Tolerance(rel=0.0, abs=0.0005)
@@ -50,8 +49,7 @@ def _count_prompt(p) -> str:
 
 
 def _count_solve(p) -> int:
-    sizes = np.asarray(p["layers"], dtype=np.int64)
-    return int(np.sum(sizes[:-1] * sizes[1:] + sizes[1:]))
+    return sum(_counts(p["layers"]))
 
 
 def _count_solution(p, answer) -> list[str]:
@@ -117,7 +115,7 @@ def _gap_prompt(p) -> str:
 
 
 def _gap_solve(p) -> float:
-    return clean(np.subtract(p["train_acc"], p["test_acc"]))
+    return clean(p["train_acc"] - p["test_acc"])
 
 
 def _gap_solution(p, answer) -> list[str]:
@@ -147,7 +145,7 @@ def _ratio_prompt(p) -> str:
 
 
 def _ratio_solve(p) -> float:
-    return clean(_count_solve(p) / np.float64(p["m"]))
+    return clean(_count_solve(p) / p["m"])
 
 
 def _ratio_solution(p, answer) -> list[str]:
@@ -222,7 +220,7 @@ def _err_prompt(p) -> str:
 
 
 def _err_solve(p) -> float:
-    return clean(np.square(p["bias"]) + p["variance"] + p["noise"])
+    return clean(p["bias"] * p["bias"] + p["variance"] + p["noise"])
 
 
 def _err_solution(p, answer) -> list[str]:
@@ -239,19 +237,23 @@ def _err_mistakes(p) -> list[Mistake]:
 
 
 FAMILIES = [
-    Family("dense_param_count", "Q9", "Parameters of a dense network", "integer",
-           _count_sample, _count_prompt, _count_solve, _count_solution, EXACT, _count_mistakes),
-    Family("gd_step", "Q9", "One gradient-descent step", "vector",
-           _gd_sample, _gd_prompt, _gd_solve, _gd_solution, UPDATE, _gd_mistakes),
-    Family("generalization_gap", "Q10", "Generalization gap from accuracies", "number",
-           _gap_sample, _gap_prompt, _gap_solve, _gap_solution, PERCENT, _gap_mistakes, unit="%"),
-    Family("params_per_sample", "Q10", "Parameters per training example", "number",
-           _ratio_sample, _ratio_prompt, _ratio_solve, _ratio_solution, RATIO, _ratio_mistakes),
-]
-
-BIAS_VARIANCE = [
-    Family("bias_variance", "Q18", "Bias² and variance from predictions", "pair",
-           _bv_sample, _bv_prompt, _bv_solve, _bv_solution, PAIR, _bv_mistakes),
-    Family("error_decomposition", "Q18", "Expected error = bias² + variance + noise", "number",
-           _err_sample, _err_prompt, _err_solve, _err_solution, SIG, _err_mistakes),
+    Family(id="dense_param_count", question_id="Q9", title="Parameters of a dense network", answer_type="integer",
+           sample=_count_sample, prompt=_count_prompt, solve=_count_solve, solution=_count_solution, tolerance=EXACT,
+           mistakes=_count_mistakes),
+    Family(id="gd_step", question_id="Q9", title="One gradient-descent step", answer_type="vector",
+           sample=_gd_sample, prompt=_gd_prompt, solve=_gd_solve, solution=_gd_solution, tolerance=UPDATE,
+           mistakes=_gd_mistakes),
+    Family(id="generalization_gap", question_id="Q10", title="Generalization gap from accuracies", answer_type="number",
+           sample=_gap_sample, prompt=_gap_prompt, solve=_gap_solve, solution=_gap_solution, tolerance=PERCENT,
+           mistakes=_gap_mistakes, unit="%"),
+    Family(id="params_per_sample", question_id="Q10", title="Parameters per training example", answer_type="number",
+           sample=_ratio_sample, prompt=_ratio_prompt, solve=_ratio_solve, solution=_ratio_solution, tolerance=RATIO,
+           mistakes=_ratio_mistakes),
+    Family(id="bias_variance", question_id="Q18", title="Bias² and variance from predictions", answer_type="pair",
+           sample=_bv_sample, prompt=_bv_prompt, solve=_bv_solve, solution=_bv_solution, tolerance=PAIR,
+           mistakes=_bv_mistakes),
+    Family(id="error_decomposition", question_id="Q18", title="Expected error = bias² + variance + noise",
+           answer_type="number",
+           sample=_err_sample, prompt=_err_prompt, solve=_err_solve, solution=_err_solution, tolerance=SIG,
+           mistakes=_err_mistakes),
 ]

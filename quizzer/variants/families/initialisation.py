@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
 from ..family import Family, Mistake, Tolerance
 from ._common import clean, fmt, grid, ints, num, pick, sig3_prompt
 
@@ -31,7 +29,7 @@ def _xavier_prompt(p) -> str:
 
 
 def _xavier_solve(p) -> float:
-    return clean(np.sqrt(6.0 / (p["fan_in"] + p["fan_out"])))
+    return clean(math.sqrt(6.0 / (p["fan_in"] + p["fan_out"])))
 
 
 def _xavier_solution(p, answer) -> list[str]:
@@ -61,7 +59,7 @@ def _he_prompt(p) -> str:
 
 
 def _he_solve(p) -> float:
-    return clean(np.sqrt(2.0 / p["fan_in"]))
+    return clean(math.sqrt(2.0 / p["fan_in"]))
 
 
 def _he_solution(p, answer) -> list[str]:
@@ -93,7 +91,7 @@ def _growth_prompt(p) -> str:
 
 
 def _growth_solve(p) -> float:
-    return clean(np.power(p["sigma_w"] * np.sqrt(p["n"]), p["L"]))
+    return clean((p["sigma_w"] * math.sqrt(p["n"])) ** p["L"])
 
 
 def _growth_solution(p, answer) -> list[str]:
@@ -114,10 +112,13 @@ def _growth_mistakes(p) -> list[Mistake]:
 
 
 FAMILIES = [
-    Family("xavier_uniform_limit", "Q20", "Xavier uniform limit", "number",
-           _xavier_sample, _xavier_prompt, _xavier_solve, _xavier_solution, SIG, _xavier_mistakes),
-    Family("he_normal_std", "Q20", "He normal standard deviation", "number",
-           _he_sample, _he_prompt, _he_solve, _he_solution, SIG, _he_mistakes),
-    Family("signal_growth", "Q20", "Signal scale after many layers", "number",
-           _growth_sample, _growth_prompt, _growth_solve, _growth_solution, SIG, _growth_mistakes),
+    Family(id="xavier_uniform_limit", question_id="Q20", title="Xavier uniform limit", answer_type="number",
+           sample=_xavier_sample, prompt=_xavier_prompt, solve=_xavier_solve, solution=_xavier_solution,
+           tolerance=SIG, mistakes=_xavier_mistakes),
+    Family(id="he_normal_std", question_id="Q20", title="He normal standard deviation", answer_type="number",
+           sample=_he_sample, prompt=_he_prompt, solve=_he_solve, solution=_he_solution, tolerance=SIG,
+           mistakes=_he_mistakes),
+    Family(id="signal_growth", question_id="Q20", title="Signal scale after many layers", answer_type="number",
+           sample=_growth_sample, prompt=_growth_prompt, solve=_growth_solve, solution=_growth_solution,
+           tolerance=SIG, mistakes=_growth_mistakes),
 ]

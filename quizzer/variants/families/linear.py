@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
 from ..family import Family, Mistake, Tolerance
-from ._common import clean, clean_list, fmt, fmt_list, fmt_matrix, grid, num, paren, sig3_prompt, signed
+from ._common import np, clean, clean_list, fmt, fmt_list, fmt_matrix, grid, num, paren, sig3_prompt, signed
 
 __all__ = ["FAMILIES"]
 
@@ -76,7 +74,7 @@ def _composition_prompt(p) -> str:
 
 
 def _composition_solve(p) -> list[float]:
-    slope = np.multiply(p["a2"], p["a1"])
+    slope = p["a2"] * p["a1"]
     return clean_list([slope, p["a2"] * p["c1"] + p["c2"]])
 
 
@@ -110,7 +108,7 @@ def _boundary_prompt(p) -> str:
 
 
 def _boundary_solve(p) -> float:
-    return clean(np.divide(-p["b"], p["w"][0]))
+    return clean(-p["b"] / p["w"][0])
 
 
 def _boundary_solution(p, answer) -> list[str]:
@@ -160,14 +158,17 @@ def _offset_mistakes(p) -> list[Mistake]:
 
 
 FAMILIES = [
-    Family("linear_collapse", "Q3", "Two linear layers collapse into one", "vector",
-           _collapse_sample, _collapse_prompt, _collapse_solve, _collapse_solution, EXACT_ISH,
-           _collapse_mistakes),
-    Family("linear_composition", "Q3", "Composing two 1-D linear layers", "pair",
-           _composition_sample, _composition_prompt, _composition_solve, _composition_solution, EXACT_ISH,
-           _composition_mistakes),
-    Family("bias_boundary", "Q4", "Where the boundary crosses the x1-axis", "number",
-           _boundary_sample, _boundary_prompt, _boundary_solve, _boundary_solution, SIG, _boundary_mistakes),
-    Family("boundary_offset", "Q4", "Distance of the boundary from the origin", "number",
-           _offset_sample, _offset_prompt, _offset_solve, _offset_solution, SIG, _offset_mistakes),
+    Family(id="linear_collapse", question_id="Q3", title="Two linear layers collapse into one", answer_type="vector",
+           sample=_collapse_sample, prompt=_collapse_prompt, solve=_collapse_solve, solution=_collapse_solution,
+           tolerance=EXACT_ISH, mistakes=_collapse_mistakes),
+    Family(id="linear_composition", question_id="Q3", title="Composing two 1-D linear layers", answer_type="pair",
+           sample=_composition_sample, prompt=_composition_prompt, solve=_composition_solve,
+           solution=_composition_solution, tolerance=EXACT_ISH, mistakes=_composition_mistakes),
+    Family(id="bias_boundary", question_id="Q4", title="Where the boundary crosses the x1-axis", answer_type="number",
+           sample=_boundary_sample, prompt=_boundary_prompt, solve=_boundary_solve, solution=_boundary_solution,
+           tolerance=SIG, mistakes=_boundary_mistakes),
+    Family(id="boundary_offset", question_id="Q4", title="Distance of the boundary from the origin",
+           answer_type="number",
+           sample=_offset_sample, prompt=_offset_prompt, solve=_offset_solve, solution=_offset_solution,
+           tolerance=SIG, mistakes=_offset_mistakes),
 ]

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
 from ..family import Family, Mistake, Tolerance
-from ._common import (DECIMALS_4, clean, clean_list, fmt, fmt_list, grid, ints, num, paren, pick, sig3_prompt,
+from ._common import (np, DECIMALS_4, clean, clean_list, fmt, fmt_list, grid, ints, num, paren, pick, sig3_prompt,
                       signed)
 
-__all__ = ["FAMILIES_Q14_Q16", "FAMILIES_Q17", "momentum", "adam"]
+__all__ = ["FAMILIES", "momentum", "adam"]
 
 UPDATE = Tolerance(rel=0.0, abs=0.0005)  # asked to 4 decimal places
 SIG = Tolerance(rel=0.01, abs=0.001)
@@ -25,8 +23,8 @@ def momentum(w0: float, grads, lr: float, beta: float, form: str = "lr-in-v") ->
     wrong variants used as recognised mistakes: ``"no-lr"`` (``v = beta·v + g``)
     and ``"ema"`` (``v = beta·v + (1 − beta)·g; w -= lr·v``).
     """
-    w, v = np.float64(w0), np.float64(0.0)
-    for g in np.asarray(grads, dtype=float):
+    w, v = float(w0), 0.0
+    for g in map(float, grads):
         if form == "ema":
             v = beta * v + (1 - beta) * g
             w = w - lr * v
@@ -39,12 +37,12 @@ def momentum(w0: float, grads, lr: float, beta: float, form: str = "lr-in-v") ->
 def adam(theta0: float, grads, lr: float, beta1: float, beta2: float, eps: float,
          correct_bias: bool = True) -> float:
     """Theta after Adam steps (m0 = v0 = 0), eps added after the square root."""
-    theta, m, v = np.float64(theta0), np.float64(0.0), np.float64(0.0)
-    for t, g in enumerate(np.asarray(grads, dtype=float), start=1):
+    theta, m, v = float(theta0), 0.0, 0.0
+    for t, g in enumerate(map(float, grads), start=1):
         m = beta1 * m + (1 - beta1) * g
         v = beta2 * v + (1 - beta2) * g * g
         m_hat, v_hat = (m / (1 - beta1**t), v / (1 - beta2**t)) if correct_bias else (m, v)
-        theta = theta - lr * m_hat / (np.sqrt(v_hat) + eps)
+        theta = theta - lr * m_hat / (math.sqrt(v_hat) + eps)
     return clean(theta)
 
 
@@ -108,7 +106,7 @@ def _terminal_prompt(p) -> str:
 
 
 def _terminal_solve(p) -> float:
-    return clean(p["lr"] * p["g"] / np.subtract(1.0, p["beta"]))
+    return clean(p["lr"] * p["g"] / (1.0 - p["beta"]))
 
 
 def _terminal_solution(p, answer) -> list[str]:
@@ -182,7 +180,7 @@ def _correction_prompt(p) -> str:
 
 
 def _correction_solve(p) -> float:
-    return clean(1.0 / (1.0 - np.power(p["beta1"], p["t"])))
+    return clean(1.0 / (1.0 - p["beta1"] ** p["t"]))
 
 
 def _correction_solution(p, answer) -> list[str]:
@@ -277,21 +275,24 @@ def _value_mistakes(p) -> list[Mistake]:
             Mistake("global-norm", clean_list(scaled), "the whole vector was rescaled: clip each value on its own.")]
 
 
-FAMILIES_Q14_Q16 = [
-    Family("momentum_velocity", "Q14", "Weight after momentum steps", "number",
-           _momentum_sample, _momentum_prompt, _momentum_solve, _momentum_solution, UPDATE, _momentum_mistakes),
-    Family("momentum_effective_step", "Q14", "Terminal step size with momentum", "number",
-           _terminal_sample, _terminal_prompt, _terminal_solve, _terminal_solution, RELATIVE, _terminal_mistakes),
-    Family("adam_steps", "Q16", "Parameter after Adam steps", "number",
-           _adam_sample, _adam_prompt, _adam_solve, _adam_solution, UPDATE, _adam_mistakes),
-    Family("adam_bias_correction", "Q16", "Adam's bias-correction factor", "number",
-           _correction_sample, _correction_prompt, _correction_solve, _correction_solution, SIG,
-           _correction_mistakes),
-]
-
-FAMILIES_Q17 = [
-    Family("clip_global_norm", "Q17", "Clipping gradients by global norm", "vector",
-           _norm_sample, _norm_prompt, _norm_solve, _norm_solution, ELEMENTS, _norm_mistakes),
-    Family("clip_by_value", "Q17", "Clipping gradients by value", "vector",
-           _value_sample, _value_prompt, _value_solve, _value_solution, ELEMENTS, _value_mistakes),
+FAMILIES = [
+    Family(id="momentum_velocity", question_id="Q14", title="Weight after momentum steps", answer_type="number",
+           sample=_momentum_sample, prompt=_momentum_prompt, solve=_momentum_solve, solution=_momentum_solution,
+           tolerance=UPDATE, mistakes=_momentum_mistakes),
+    Family(id="momentum_effective_step", question_id="Q14", title="Terminal step size with momentum",
+           answer_type="number",
+           sample=_terminal_sample, prompt=_terminal_prompt, solve=_terminal_solve, solution=_terminal_solution,
+           tolerance=RELATIVE, mistakes=_terminal_mistakes),
+    Family(id="adam_steps", question_id="Q16", title="Parameter after Adam steps", answer_type="number",
+           sample=_adam_sample, prompt=_adam_prompt, solve=_adam_solve, solution=_adam_solution, tolerance=UPDATE,
+           mistakes=_adam_mistakes),
+    Family(id="adam_bias_correction", question_id="Q16", title="Adam's bias-correction factor", answer_type="number",
+           sample=_correction_sample, prompt=_correction_prompt, solve=_correction_solve,
+           solution=_correction_solution, tolerance=SIG, mistakes=_correction_mistakes),
+    Family(id="clip_global_norm", question_id="Q17", title="Clipping gradients by global norm", answer_type="vector",
+           sample=_norm_sample, prompt=_norm_prompt, solve=_norm_solve, solution=_norm_solution, tolerance=ELEMENTS,
+           mistakes=_norm_mistakes),
+    Family(id="clip_by_value", question_id="Q17", title="Clipping gradients by value", answer_type="vector",
+           sample=_value_sample, prompt=_value_prompt, solve=_value_solve, solution=_value_solution,
+           tolerance=ELEMENTS, mistakes=_value_mistakes),
 ]

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
 from ..family import Family, Mistake, Tolerance
-from ._common import DECIMALS_4, clean, clean_list, fmt, fmt_list, ints, num, paren, pick, signed
+from ._common import np, DECIMALS_4, clean, clean_list, fmt, fmt_list, ints, num, paren, pick, signed
 
 __all__ = ["FAMILIES", "l1_step"]
 
@@ -129,11 +127,11 @@ def _zero_prompt(p) -> str:
 
 
 def _zero_ratio(p) -> float:
-    return float(np.abs(p["w"]) / (p["lr"] * p["lam"]))
+    return abs(p["w"]) / (p["lr"] * p["lam"])
 
 
 def _zero_solve(p) -> int:
-    return int(np.ceil(_zero_ratio(p) - 1e-9))  # 0.3 / 0.1 is 2.9999999999999996 in floats
+    return math.ceil(_zero_ratio(p) - 1e-9)  # 0.3 / 0.1 is 2.9999999999999996 in floats
 
 
 def _zero_solution(p, answer) -> list[str]:
@@ -153,10 +151,13 @@ def _zero_mistakes(p) -> list[Mistake]:
 
 
 FAMILIES = [
-    Family("l1_step", "Q15", "One step of the L1 penalty", "vector",
-           _l1_sample, _l1_prompt, _l1_solve, _l1_solution, UPDATE, _l1_mistakes),
-    Family("l2_step", "Q15", "One step of the L2 penalty", "vector",
-           _l2_sample, _l2_prompt, _l2_solve, _l2_solution, UPDATE, _l2_mistakes),
-    Family("l1_zero_steps", "Q15", "Steps until L1 zeroes a weight", "integer",
-           _zero_sample, _zero_prompt, _zero_solve, _zero_solution, EXACT, _zero_mistakes),
+    Family(id="l1_step", question_id="Q15", title="One step of the L1 penalty", answer_type="vector",
+           sample=_l1_sample, prompt=_l1_prompt, solve=_l1_solve, solution=_l1_solution, tolerance=UPDATE,
+           mistakes=_l1_mistakes),
+    Family(id="l2_step", question_id="Q15", title="One step of the L2 penalty", answer_type="vector",
+           sample=_l2_sample, prompt=_l2_prompt, solve=_l2_solve, solution=_l2_solution, tolerance=UPDATE,
+           mistakes=_l2_mistakes),
+    Family(id="l1_zero_steps", question_id="Q15", title="Steps until L1 zeroes a weight", answer_type="integer",
+           sample=_zero_sample, prompt=_zero_prompt, solve=_zero_solve, solution=_zero_solution, tolerance=EXACT,
+           mistakes=_zero_mistakes),
 ]

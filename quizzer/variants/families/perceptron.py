@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from ..family import Family, Mistake, Tolerance
-from ._common import DECIMALS_4, clean, clean_list, fmt, fmt_list, fmt_sum, grid, ints, num, paren, pick, sig3_prompt
+from ._common import (np, DECIMALS_4, clean, clean_list, fmt, fmt_list, fmt_sum, grid, ints, num, paren, pick,
+                      sig3_prompt)
 
 __all__ = ["FAMILIES"]
 
@@ -42,8 +41,7 @@ def _output_prompt(p) -> str:
 
 
 def _output_solve(p) -> int:
-    z = float(np.dot(p["w"], p["x"]) + p["b"])
-    return int(z > 0)
+    return int(_net_input(p["w"], p["b"], p["x"]) > 0)
 
 
 def _output_solution(p, answer) -> list[str]:
@@ -176,13 +174,17 @@ def _gradient_mistakes(p) -> list[Mistake]:
 
 
 FAMILIES = [
-    Family("perceptron_output", "Q1", "Perceptron output for one input", "integer",
-           _perceptron_params, _output_prompt, _output_solve, _output_solution, EXACT, _output_mistakes),
-    Family("perceptron_update", "Q1", "One step of the perceptron learning rule", "vector",
-           _update_sample, _update_prompt, _update_solve, _update_solution, UPDATE, _update_mistakes),
-    Family("average_loss", "Q2", "Average loss over a mini-batch", "number",
-           _average_sample, _average_prompt, _average_solve, _average_solution, SIG, _average_mistakes),
-    Family("gradient_average", "Q2", "A step with the averaged gradient", "number",
-           _gradient_sample, _gradient_prompt, _gradient_solve, _gradient_solution, UPDATE,
-           _gradient_mistakes),
+    Family(id="perceptron_output", question_id="Q1", title="Perceptron output for one input", answer_type="integer",
+           sample=_perceptron_params, prompt=_output_prompt, solve=_output_solve, solution=_output_solution,
+           tolerance=EXACT, mistakes=_output_mistakes),
+    Family(id="perceptron_update", question_id="Q1", title="One step of the perceptron learning rule",
+           answer_type="vector",
+           sample=_update_sample, prompt=_update_prompt, solve=_update_solve, solution=_update_solution,
+           tolerance=UPDATE, mistakes=_update_mistakes),
+    Family(id="average_loss", question_id="Q2", title="Average loss over a mini-batch", answer_type="number",
+           sample=_average_sample, prompt=_average_prompt, solve=_average_solve, solution=_average_solution,
+           tolerance=SIG, mistakes=_average_mistakes),
+    Family(id="gradient_average", question_id="Q2", title="A step with the averaged gradient", answer_type="number",
+           sample=_gradient_sample, prompt=_gradient_prompt, solve=_gradient_solve, solution=_gradient_solution,
+           tolerance=UPDATE, mistakes=_gradient_mistakes),
 ]

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import math
-
-import numpy as np
+from itertools import accumulate
 
 from ..family import Family, Mistake, Tolerance
-from ._common import clean, clean_list, fmt, fmt_list, grid, ints, num, pick
+from ._common import np, clean, clean_list, fmt, fmt_list, grid, ints, num, pick
 
 __all__ = ["FAMILIES"]
 
@@ -72,7 +71,7 @@ def _keep_prompt(p) -> str:
 
 
 def _keep_solve(p) -> float:
-    return clean(np.multiply(p["n"], 1.0 - p["p"]))
+    return clean(p["n"] * (1.0 - p["p"]))
 
 
 def _keep_solution(p, answer) -> list[str]:
@@ -91,7 +90,7 @@ def _early_sample(rng) -> dict:
     n = ints(rng, 6, 12)
     turn = ints(rng, 2, n - 1)
     falling, rising = ints(rng, -15, 2, turn - 1), ints(rng, -4, 8, n - turn)
-    hundredths = np.cumsum([ints(rng, 80, 150), *falling, *rising]).tolist()
+    hundredths = list(accumulate([ints(rng, 80, 150), *falling, *rising]))
     low = min(hundredths)
     if low < 5:  # keep every loss positive
         hundredths = [h - low + 5 for h in hundredths]
@@ -159,7 +158,7 @@ def _patience_prompt(p) -> str:
 
 
 def _patience_solve(p) -> int:
-    return int(np.add(p["best_epoch"], p["patience"]))
+    return p["best_epoch"] + p["patience"]
 
 
 def _patience_solution(p, answer) -> list[str]:
@@ -178,12 +177,17 @@ def _patience_mistakes(p) -> list[Mistake]:
 
 
 FAMILIES = [
-    Family("dropout_forward", "Q11", "Inverted dropout on a layer", "vector",
-           _dropout_sample, _dropout_prompt, _dropout_solve, _dropout_solution, ELEMENTS, _dropout_mistakes),
-    Family("dropout_keep_count", "Q11", "Units kept by dropout on average", "number",
-           _keep_sample, _keep_prompt, _keep_solve, _keep_solution, SIG, _keep_mistakes),
-    Family("early_stopping", "Q12", "When early stopping stops", "pair",
-           _early_sample, _early_prompt, _early_solve, _early_solution, EXACT, _early_mistakes),
-    Family("patience_stop", "Q12", "Stop epoch from best epoch and patience", "integer",
-           _patience_sample, _patience_prompt, _patience_solve, _patience_solution, EXACT, _patience_mistakes),
+    Family(id="dropout_forward", question_id="Q11", title="Inverted dropout on a layer", answer_type="vector",
+           sample=_dropout_sample, prompt=_dropout_prompt, solve=_dropout_solve, solution=_dropout_solution,
+           tolerance=ELEMENTS, mistakes=_dropout_mistakes),
+    Family(id="dropout_keep_count", question_id="Q11", title="Units kept by dropout on average", answer_type="number",
+           sample=_keep_sample, prompt=_keep_prompt, solve=_keep_solve, solution=_keep_solution, tolerance=SIG,
+           mistakes=_keep_mistakes),
+    Family(id="early_stopping", question_id="Q12", title="When early stopping stops", answer_type="pair",
+           sample=_early_sample, prompt=_early_prompt, solve=_early_solve, solution=_early_solution, tolerance=EXACT,
+           mistakes=_early_mistakes),
+    Family(id="patience_stop", question_id="Q12", title="Stop epoch from best epoch and patience",
+           answer_type="integer",
+           sample=_patience_sample, prompt=_patience_prompt, solve=_patience_solve, solution=_patience_solution,
+           tolerance=EXACT, mistakes=_patience_mistakes),
 ]
