@@ -67,7 +67,8 @@ def build(app: AppContext, roster: Path | None, count: int | None, seed: int | N
                f"{words.count(len(built.sheets[0].items), 'item')} "
                f"({words.count(built.sheets[0].total, 'mark')}), seed {spec.seed}.")
     click.echo(f"  print:    {written.sheets}\n  keys:     {written.keys}\n  scheme:   {written.scheme}")
-    click.echo(f"  manifest: {written.manifest}  (needed to grade: quizzer exam grade {written.manifest} --answers FILE)")
+    click.echo(f"  manifest: {written.manifest}"
+               f"  (needed to grade: quizzer exam grade {written.manifest} --answers FILE)")
     for path in written.pdfs:
         click.echo(f"  pdf:      {path}")
 
@@ -137,7 +138,7 @@ def _say_sessions(store, exam_id: str, students: list[str]) -> None:
 def _ranges(ids: list[int]) -> str:
     """12-14, 20: consecutive ids shown as a range."""
     parts, start = [], ids[0]
-    for previous, current in zip(ids, [*ids[1:], None]):
+    for previous, current in zip(ids, [*ids[1:], None], strict=True):
         if current != previous + 1:
             parts.append(str(start) if start == previous else f"{start}-{previous}")
             start = current

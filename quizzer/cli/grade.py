@@ -94,7 +94,6 @@ def _single(app: AppContext, question_id: str, answer: str, as_json: bool) -> No
         echo_json(result.to_json())
         return
     from ..terminal.render import render_grade
-
     from .output import console
 
     render_grade(console(), question, result)

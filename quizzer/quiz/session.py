@@ -23,7 +23,7 @@ import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ class TimeUp(QuizzerError):
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -98,11 +98,11 @@ class QuizEngine:
     (``warm_up``); nothing is graded before it is ready.
     """
 
-    def __init__(self, bank: Bank, store: "Store | None", now: Callable[[], datetime] = utcnow,
+    def __init__(self, bank: Bank, store: Store | None, now: Callable[[], datetime] = utcnow,
                  scorer_factory: Callable[[], Any] | None = None) -> None:
         self.bank = bank
         self._store = store  # None only for an engine made by ``opening``
-        self._open_store: "Callable[[], Store] | None" = None
+        self._open_store: Callable[[], Store] | None = None
         self.now = now
         self._scorer_factory = scorer_factory
         self._scorer = None
@@ -110,15 +110,15 @@ class QuizEngine:
         self._background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="quizzer-start")
 
     @classmethod
-    def opening(cls, bank: Bank, open_store: "Callable[[], Store]", now: Callable[[], datetime] = utcnow,
-                scorer_factory: Callable[[], Any] | None = None) -> "QuizEngine":
+    def opening(cls, bank: Bank, open_store: Callable[[], Store], now: Callable[[], datetime] = utcnow,
+                scorer_factory: Callable[[], Any] | None = None) -> QuizEngine:
         """An engine that calls ``open_store`` the first time it needs the store."""
         engine = cls(bank, None, now=now, scorer_factory=scorer_factory)
         engine._open_store = open_store
         return engine
 
     @property
-    def store(self) -> "Store":
+    def store(self) -> Store:
         if self._store is None:
             self._store = self._open_store()
         return self._store
@@ -141,7 +141,7 @@ class QuizEngine:
     def close(self) -> None:
         self._background.shutdown(wait=True, cancel_futures=True)
 
-    def start(self, options: QuizOptions) -> "QuizRun":
+    def start(self, options: QuizOptions) -> QuizRun:
         seed = options.seed if options.seed is not None else secrets.randbelow(2**31)
         rng = random.Random(seed)
         questions = select_questions(self.bank, options)
@@ -162,7 +162,7 @@ class QuizEngine:
 
         return QuizRun(self, plan, options.user, options.mode, seed, options.settings(), started_at, write=begin)
 
-    def resume(self, user: str) -> "QuizRun":
+    def resume(self, user: str) -> QuizRun:
         info = self.store.unfinished_session(user)
         if info is None:
             raise NotFound(f"{user} has no unfinished quiz to resume.", "start one with `quizzer quiz`.")
@@ -174,7 +174,7 @@ class QuizRun:
     a stored one resumed (``resuming``)."""
 
     def __init__(self, engine: QuizEngine, items: Iterable[Item], user: str, mode: str, seed: int,
-                 settings: dict, started_at: datetime, *, write: "Callable[[], SessionInfo] | None" = None,
+                 settings: dict, started_at: datetime, *, write: Callable[[], SessionInfo] | None = None,
                  info: SessionInfo | None = None) -> None:
         self.engine = engine
         self._begin, self._info = write, info
@@ -185,7 +185,7 @@ class QuizRun:
         self.score, self.max = 0.0, 0.0
 
     @classmethod
-    def resuming(cls, engine: QuizEngine, info: SessionInfo) -> "QuizRun":
+    def resuming(cls, engine: QuizEngine, info: SessionInfo) -> QuizRun:
         """The stored session ``info``, with what was answered so far."""
         run = cls(engine, [Item.from_json(i) for i in info.plan], info.user, info.mode, info.seed,
                   info.settings, info.started_at, info=info)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import cached_property
 from datetime import datetime
+from functools import cached_property
 
 from ..bank import Bank, Question
 from ..progress.mastery import latest_answers, mean_fraction, mean_mastery, questions_by
@@ -217,8 +217,8 @@ class StudentReport:
     @cached_property
     def missed(self) -> tuple[Missed, ...]:
         bank = self.bank
-        found = (Missed(bank.get(c.question_id), c.criterion_id, criterion_text(bank.get(c.question_id), c.criterion_id),
-                        c.missed, c.marked)
+        found = (Missed(bank.get(c.question_id), c.criterion_id,
+                        criterion_text(bank.get(c.question_id), c.criterion_id), c.missed, c.marked)
                  for c in self.data.criteria if c.missed and bank.get(c.question_id))
         return tuple(sorted(found, key=lambda m: (-m.missed, -m.rate, m.question.id, m.criterion_id))[:8])
 
@@ -264,8 +264,8 @@ def _due_line(question: Question, card: CardRow, recall: float | None, now: date
 
 def _misconceptions(bank: Bank, data: StudentData) -> tuple[Misconception, ...]:
     found = [Misconception(bank.get(m.question_id), m.criterion_id, m.text, m.count, m.last_seen,
-                           criterion_text(bank.get(m.question_id), m.criterion_id), correcting_text(bank.get(m.question_id)),
-                           m.words)
+                           criterion_text(bank.get(m.question_id), m.criterion_id),
+                           correcting_text(bank.get(m.question_id)), m.words)
              for m in data.misconceptions if bank.get(m.question_id) is not None]
     return tuple(sorted(found, key=lambda m: (-m.count, m.question.id, m.text)))
 

@@ -26,8 +26,8 @@ import time
 from pathlib import Path
 
 from ..errors import QuizzerError
-from ..templating import render as render_template
 from ..progress.schedule import TARGET_RECALL
+from ..templating import render as render_template
 from ..textfile import csv_cell, remove_stale_temporaries, write_csv, write_utf8
 from ..words import count, plural
 from .cohort import SORT_KEYS, ClassReport
@@ -187,7 +187,8 @@ def _write_pages(indexes: range) -> list[str]:
     return written
 
 
-def write_student_pages(report: ClassReport, folder: Path, *, scope: str = "", workers: int | None = None) -> list[Path]:
+def write_student_pages(report: ClassReport, folder: Path, *, scope: str = "",
+                        workers: int | None = None) -> list[Path]:
     """A page per student, drawn by several processes when there are many.
 
     A thousand pages are mostly template work for one core each; forked workers
@@ -209,7 +210,8 @@ def write_student_pages(report: ClassReport, folder: Path, *, scope: str = "", w
                                  initargs=(os.getpid(),)) as pool:
             chunks = pool.map(_write_pages, [range(i, count, workers) for i in range(workers)])
             written = {Path(p) for chunk in chunks for p in chunk}
-        return [folder / "students" / line.page for line in report.students if folder / "students" / line.page in written]
+        pages = [folder / "students" / line.page for line in report.students]
+        return [page for page in pages if page in written]
     finally:
         _PAGES = None
 

@@ -75,7 +75,7 @@ class Evidence:
 
 def find_evidence(reading: Reading, compiled: CompiledCriterion, mentions: Sequence[Mention]) -> Evidence:
     found, missing, swaps = [], [], []
-    for index, (original, wordings) in enumerate(zip(compiled.criterion.concepts, compiled.concepts)):
+    for index, (original, wordings) in enumerate(zip(compiled.criterion.concepts, compiled.concepts, strict=True)):
         role = compiled.criterion.role_of(index)
         match, swap = _first_attributed(reading, wordings, role, mentions)
         if match:

@@ -140,7 +140,7 @@ class Scorer:
         ``TRUNCATED_FLAG`` and its feedback ends by saying the rest was not read."""
         results = self._grade_many(items)
         return [self._noted(result) if len(answer) > MAX_ANSWER_CHARS else result
-                for result, (_, answer) in zip(results, items)]
+                for result, (_, answer) in zip(results, items, strict=True)]
 
     @staticmethod
     def _noted(result: GradeResult) -> GradeResult:
@@ -165,10 +165,11 @@ class Scorer:
                 if compiled.ideas:  # against a model answer, the prompt's own words say nothing
                     filtered = self.similarity.vectors(
                         [self._without(answers[i], compiled.prompt_keys) for i in indexes])
-                    sims.update(zip(indexes, self.similarity.cosine(filtered, compiled.references)))
+                    sims.update(zip(indexes, self.similarity.cosine(filtered, compiled.references), strict=True))
                 else:
-                    sims.update(zip(indexes, self.similarity.cosine(rows, compiled.references)))
-                nearest.update((i, self.similarity.nearest(row, compiled.known)) for i, row in zip(indexes, rows))
+                    sims.update(zip(indexes, self.similarity.cosine(rows, compiled.references), strict=True))
+                nearest.update((i, self.similarity.nearest(row, compiled.known))
+                               for i, row in zip(indexes, rows, strict=True))
             return [self._grade(q, self._readings[answers[i]], answers[i], sims[i], nearest[i])
                     for i, (q, _) in enumerate(items)]
         finally:
@@ -176,7 +177,7 @@ class Scorer:
 
     def _without(self, answer: str, prompt_keys: frozenset[str]) -> str:
         reading = self._readings.get(answer) or Reading(answer, self.lexicon)
-        return " ".join(t.word for t, k in zip(reading.tokens, reading.keys) if k and k not in prompt_keys)
+        return " ".join(t.word for t, k in zip(reading.tokens, reading.keys, strict=True) if k and k not in prompt_keys)
 
     def _grade(self, question: Question, reading: Reading, answer: str, sims, nearest: float) -> GradeResult:
         compiled = self.compiled(question)
@@ -214,7 +215,7 @@ class Scorer:
                              for m in reading.find_all(phrase) for p in m.positions)
 
         results = [score_criterion(reading, c, e, float(sims[i]), consistent)
-                   for i, (c, e) in enumerate(zip(compiled.criteria, evidence))]
+                   for i, (c, e) in enumerate(zip(compiled.criteria, evidence, strict=True))]
         useful = {m.sentence for found in evidence for m in found.found}
         return results, useful
 

@@ -128,9 +128,9 @@ def _why(text: str, exc: AnswerError) -> str:
 
 
 def _mark_numeric(item: SheetItem, answer: TypedAnswer) -> ItemMark:
-    from ..variants.parse import parse_answer
     from ..variants import generate
     from ..variants.check import mark
+    from ..variants.parse import parse_answer
 
     variant = generate(item.family, item.seed)
     count = len(variant.answer) if isinstance(variant.answer, list) else None

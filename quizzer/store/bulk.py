@@ -74,7 +74,7 @@ class BulkWriter:
         count = 0
         for chunk in _chunks(rows):
             self.connection.exec_driver_sql(compiled.string, chunk if positional else
-                                            [dict(zip(columns, row)) for row in chunk])
+                                            [dict(zip(columns, row, strict=True)) for row in chunk])
             count += len(chunk)
         return count
 

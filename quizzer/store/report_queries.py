@@ -13,15 +13,32 @@ same SQL the summaries are rebuilt with. The rows are plain values
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import Connection, String, and_, func, select, type_coerce
 
 from . import summaries
-from .models import CriterionProgress, CriterionResult, MisconceptionCount, QuestionProgress, QuizSession, Response, \
-    ReviewState, User
-from .report_rows import CardRow, CriterionRow, FamilyRow, MisconceptionRow, QuestionRow, Scope, SessionRow, \
-    StudentData, TotalsRow
+from .models import (
+    CriterionProgress,
+    CriterionResult,
+    MisconceptionCount,
+    QuestionProgress,
+    QuizSession,
+    Response,
+    ReviewState,
+    User,
+)
+from .report_rows import (
+    CardRow,
+    CriterionRow,
+    FamilyRow,
+    MisconceptionRow,
+    QuestionRow,
+    Scope,
+    SessionRow,
+    StudentData,
+    TotalsRow,
+)
 
 __all__ = ["fetch", "attach_sessions", "exam_sessions", "Scope", "StudentData"]
 
@@ -36,7 +53,7 @@ def _utc(value) -> datetime | None:
         return None
     if isinstance(value, str):  # SQLite keeps "2026-11-24 09:30:00.000000"
         return datetime.fromisoformat(value + "+00:00")
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _raw(column):

@@ -23,8 +23,15 @@ from typing import Any
 from sqlalchemy import Connection, and_, case, delete, func, literal, literal_column, select, union_all, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from .models import CriterionProgress, CriterionResult, MisconceptionCount, QuestionProgress, QuizSession, Response, \
-    misconception_parts
+from .models import (
+    CriterionProgress,
+    CriterionResult,
+    MisconceptionCount,
+    QuestionProgress,
+    QuizSession,
+    Response,
+    misconception_parts,
+)
 
 __all__ = ["record", "rebuild", "ALL_FAMILIES", "question_summary", "criterion_summary", "misconception_summary",
            "QUESTION_COLUMNS", "CRITERION_COLUMNS", "MISCONCEPTION_COLUMNS"]

@@ -195,5 +195,5 @@ def parse_answer(text: str, answer_type: str, unit: str = "", length: int | None
                               "give a single number (use a decimal point, not a comma: 0.25)")
         value = value[0]
     if answer_type == "integer" and value == round(value) and abs(value) < 2**53:
-        return int(round(value))
+        return round(value)
     return value

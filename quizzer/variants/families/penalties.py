@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 
 from ..family import Family, Mistake, Tolerance
-from ._common import np, DECIMALS_4, clean, clean_list, fmt, fmt_list, ints, num, paren, pick, signed
+from ._common import DECIMALS_4, clean, clean_list, fmt, fmt_list, ints, np, num, paren, pick, signed
 
 __all__ = ["FAMILIES", "l1_step"]
 
@@ -58,7 +58,7 @@ def _l1_solution(p, answer) -> list[str]:
     step = clean(p["lr"] * p["lam"])
     steps = [f"Every weight moves {fmt(step)} = lr·lam towards zero, whatever its size; "
              "one closer to zero than that stops at 0."]
-    for w, a in zip(p["w"], answer):
+    for w, a in zip(p["w"], answer, strict=True):
         if abs(w) <= step:
             steps.append(f"{fmt(w)}: |w| ≤ {fmt(step)}, so it stops at 0")
         else:
@@ -102,7 +102,7 @@ def _l2_solution(p, answer) -> list[str]:
     shrink = clean(1 - 2 * p["lr"] * p["lam"])
     return ["The gradient of lam·w² is 2·lam·w, so w ← w − lr·2·lam·w = (1 − 2·lr·lam)·w (weight decay).",
             f"1 − 2·{fmt(p['lr'])}·{fmt(p['lam'])} = {num(shrink, 6)}",
-            *[f"{num(shrink, 6)}·{paren(w)} = {num(a)}" for w, a in zip(p["w"], answer)],
+            *[f"{num(shrink, 6)}·{paren(w)} = {num(a)}" for w, a in zip(p["w"], answer, strict=True)],
             "Every weight shrinks by the same fraction; none becomes exactly zero."]
 
 
