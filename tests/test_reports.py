@@ -446,6 +446,13 @@ def test_student_pages_drawn_in_parallel_are_the_pages_drawn_one_by_one(practise
     assert all(a.read_bytes() == b.read_bytes() for a, b in zip(alone, together))
 
 
+def test_a_page_worker_started_outside_a_report_says_so():
+    from quizzer.reports import write
+
+    with pytest.raises(RuntimeError, match="inside write_student_pages"):
+        write._write_pages(range(1))
+
+
 def test_an_overview_without_student_pages_has_no_dead_links(practised, shipped_bank, tmp_path):
     files = class_report(shipped_bank, practised, tmp_path / "overview", NOW, student_pages=False)
     assert not (tmp_path / "overview" / "students").exists()

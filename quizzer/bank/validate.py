@@ -295,7 +295,7 @@ def _criterion(check: _Checker, item: Any, loc: tuple[Any, ...], seen: set[str],
     if isinstance(need, bool) or not isinstance(need, int) or need < 1 or (concepts and need > len(concepts)):
         check.add(loc + ("need",), f"must be a whole number from 1 to the number of concepts ({len(concepts)}), "
                                    f"not {_show(need)}")
-    if len(check.problems) > before:
+    if len(check.problems) > before or not isinstance(cid, str):
         return None
     return Criterion(cid, marks, description, concepts, misconceptions, need,
                      about if any(about) else ())

@@ -52,7 +52,10 @@ def build(app: AppContext, roster: Path | None, count: int | None, seed: int | N
     if bool(roster) == bool(count):
         raise click.UsageError("give either --roster FILE or --count N.")
     check_folder(out, force)  # refuse before the work, not after
-    students = read_roster(roster) if roster else numbered_students(count)
+    if roster:
+        students = read_roster(roster)
+    elif count:
+        students = numbered_students(count)
     for ids in lookalike_ids(students):
         click.echo(f"Note: the roster ids {', '.join(repr(i) for i in ids)} differ only in case or form; they are "
                    "different students, each with a sheet and a store of their own.", err=True)
@@ -137,9 +140,12 @@ def _say_sessions(store, exam_id: str, students: list[str]) -> None:
 
 def _ranges(ids: list[int]) -> str:
     """12-14, 20: consecutive ids shown as a range."""
-    parts, start = [], ids[0]
-    for previous, current in zip(ids, [*ids[1:], None], strict=True):
+    runs: list[tuple[int, int]] = []
+    start = previous = ids[0]
+    for current in ids[1:]:
         if current != previous + 1:
-            parts.append(str(start) if start == previous else f"{start}-{previous}")
+            runs.append((start, previous))
             start = current
-    return ", ".join(parts)
+        previous = current
+    runs.append((start, previous))
+    return ", ".join(str(first) if first == last else f"{first}-{last}" for first, last in runs)

@@ -50,7 +50,7 @@ def grade(app: AppContext, question_id: str | None, answer_text: str | None, ans
         if not out:
             raise click.UsageError("--batch needs --out OUT.csv.")
         _batch(app, batch, out)
-    else:
+    elif question_id:
         _single(app, question_id, _answer(answer_text, answer_file), as_json)
 
 

@@ -27,6 +27,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from ..scoring import Scorer
     from ..store import Store
 
 from ..bank import Bank, Question
@@ -105,7 +106,7 @@ class QuizEngine:
         self._open_store: Callable[[], Store] | None = None
         self.now = now
         self._scorer_factory = scorer_factory
-        self._scorer = None
+        self._scorer: Scorer | None = None
         self._lock = threading.Lock()  # the scorer may be asked for while warm_up builds it
         self._background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="quizzer-start")
 
@@ -120,10 +121,11 @@ class QuizEngine:
     @property
     def store(self) -> Store:
         if self._store is None:
+            assert self._open_store is not None, "an engine without a store is made by opening()"
             self._store = self._open_store()
         return self._store
 
-    def scorer(self):
+    def scorer(self) -> Scorer:
         with self._lock:
             if self._scorer is None:
                 if self._scorer_factory is None:
@@ -204,6 +206,7 @@ class QuizRun:
         if self._checked:
             return self.info
         if self._info is None:
+            assert self._begin is not None, "a run with no stored session yet is a new one, made with a way to write it"
             self._info = self._begin()
         else:
             self.engine.store.check_writable(self._info.id)
@@ -213,9 +216,7 @@ class QuizRun:
     @property
     def info(self) -> SessionInfo:
         """The stored session (written now if it is new)."""
-        if self._info is None:
-            self.begin()
-        return self._info
+        return self._info if self._info is not None else self.begin()
 
     @property
     def resumed(self) -> bool:
@@ -248,6 +249,7 @@ class QuizRun:
         if item.numeric:
             from ..variants import generate
 
+            assert item.family is not None and item.seed is not None, "a numeric item carries its family and seed"
             variant = generate(item.family, item.seed)
             return Presented(position, number, total, item, question, variant.prompt, 1.0, variant)
         return Presented(position, number, total, item, question, question.prompt, question.marks)

@@ -248,7 +248,7 @@ def _common_misconceptions(bank: Bank, students: Sequence[StudentData], limit: i
     for s in students:
         for m in s.misconceptions:
             key = (m.question_id, m.criterion_id, m.text)
-            counts[key] += m.count
+            counts[key] += m.times
             who[key].add(s.user_id)
     ranked = sorted(counts, key=lambda k: (-len(who[k]), -counts[k], k))
     found = []

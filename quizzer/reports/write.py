@@ -145,7 +145,8 @@ def check_class_folder(folder: Path) -> None:
 
 
 PARALLEL_FROM = 100  # fewer pages than this are quicker drawn than a pool is started
-_PAGES: tuple | None = None  # what forked workers render: set just before the pool starts
+# what forked workers render: set just before the pool starts
+_PAGES: tuple[ClassReport, Path, str] | None = None
 
 
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
@@ -178,6 +179,8 @@ def _watch_parent(parent: int) -> None:
 
 
 def _write_pages(indexes: range) -> list[str]:
+    if _PAGES is None:
+        raise RuntimeError("student pages are drawn only inside write_student_pages, which sets what to draw")
     report, folder, scope = _PAGES
     written = []
     for i in indexes:

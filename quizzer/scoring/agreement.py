@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..bank import Bank, load_bank
 from ..bank.graded import HALVES, GradedSet, read_graded_set
@@ -50,7 +51,8 @@ class SetReport:
     examiners: dict[str, ExaminerAgreement] = field(default_factory=dict)  # half -> first vs second examiner
 
     def to_json(self) -> dict:
-        out = {half: _without_texts(e.to_json()) if half == "test" else e.to_json() for half, e in self.halves.items()}
+        out: dict[str, Any] = {half: _without_texts(e.to_json()) if half == "test" else e.to_json()
+                               for half, e in self.halves.items()}
         if self.reference:
             out["reference_vs_word_overlap"] = {h: r.to_json() for h, r in self.reference.items()}
         if self.examiners:

@@ -104,5 +104,5 @@ def _output_row(row: BatchRow, result) -> dict[str, str]:
                   similarity=f"{result.similarity:.3f}", confidence=f"{result.confidence:.2f}",
                   review_reasons="; ".join(result.review_reasons))
     for c in result.criteria:
-        values[f"{row.question.id}:{c.id}"] = marks_text(c.awarded)
+        values[f"{result.question_id}:{c.id}"] = marks_text(c.awarded)
     return values

@@ -113,7 +113,7 @@ class Reading:
         return any(self.tokens[i].negated for i in match.positions)
 
     def _candidates(self, phrase: Phrase):
-        lists = [self.positions.get(key) for key in phrase.keys]
+        lists = [self.positions.get(key, []) for key in phrase.keys]
         if not all(lists):
             return
         if phrase.ordered:

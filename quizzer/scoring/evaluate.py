@@ -18,7 +18,7 @@ contains, so the scorer is seen to beat the obvious measure.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..bank import Question
@@ -230,7 +230,7 @@ def _best_line(values: Sequence[float], truth: Sequence[bool]) -> float:
 
 
 def compare_reference(scorer: Scorer, calibration: Sequence[Item], test: Sequence[Item],
-                      graded: dict[str, Sequence[GradeResult]] | None = None) -> dict[str, ReferenceComparison]:
+                      graded: Mapping[str, Sequence[GradeResult]] | None = None) -> dict[str, ReferenceComparison]:
     """Pearson and macro-F1 on each half, the pass lines for the continuous measures
     chosen on the calibration half and applied unchanged to the test half.
     ``graded``, when given, holds each half's grades already made."""

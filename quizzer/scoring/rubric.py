@@ -92,7 +92,9 @@ def _first_attributed(reading: Reading, wordings: Sequence[Phrase], role: str | 
     swap = None
     for phrase in wordings:
         for match in reading.find_all(phrase):
-            said_of, certain = attribute_with_strength(match, mentions, reading) if role and mentions else (None, False)
+            if not role or not mentions:
+                return match, None
+            said_of, certain = attribute_with_strength(match, mentions, reading)
             if said_of is None or said_of == role:
                 return match, None
             if swap is None or (certain and not swap.certain):

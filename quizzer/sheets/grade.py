@@ -132,6 +132,7 @@ def _mark_numeric(item: SheetItem, answer: TypedAnswer) -> ItemMark:
     from ..variants.check import mark
     from ..variants.parse import parse_answer
 
+    assert item.family is not None and item.seed is not None, "only numeric items are marked here"
     variant = generate(item.family, item.seed)
     count = len(variant.answer) if isinstance(variant.answer, list) else None
     try:

@@ -37,7 +37,7 @@ def write_results(results: list[StudentResult], exam: Exam, folder: Path, paper:
     # the command checks before grading; this keeps callers safe
     check_grade_folder(folder, (exam.exam_id, exam.created_at.isoformat()), ids)
     names = student_filenames(ids)
-    pages = {}
+    pages: dict[str, str | bytes] = {}
     for r in results:
         body = render("exam/result.html", exam=exam, result=r)
         pages[f"results/{names[r.sheet.student.student_id]}.html"] = render(

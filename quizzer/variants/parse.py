@@ -21,6 +21,7 @@ from __future__ import annotations
 import ast
 import math
 import re
+from collections.abc import Callable
 from typing import Any
 
 from ..errors import AnswerError
@@ -36,7 +37,7 @@ MAX_ELEMENTS = 100
 YES = frozenset({"yes", "y", "true", "t", "1"})
 NO = frozenset({"no", "n", "false", "f", "0"})
 
-FUNCTIONS = {"sqrt": math.sqrt, "exp": math.exp, "log": math.log, "ln": math.log,
+FUNCTIONS: dict[str, Callable[[float], float]] = {"sqrt": math.sqrt, "exp": math.exp, "log": math.log, "ln": math.log,
              "log10": math.log10, "log2": math.log2, "abs": abs}
 CONSTANTS = {"pi": math.pi, "e": math.e}
 

@@ -7,9 +7,13 @@ sign would flip stops at exactly zero. That is why L1 yields sparse weights.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from ..family import Family, Mistake, Tolerance
 from ._common import DECIMALS_4, clean, clean_list, fmt, fmt_list, ints, np, num, paren, pick, signed
+
+if TYPE_CHECKING:
+    import numpy
 
 __all__ = ["FAMILIES", "l1_step"]
 
@@ -24,7 +28,7 @@ def _rate_and_strength(rng, lrs, lams, lo: float, hi: float) -> tuple[float, flo
             return lr, lam
 
 
-def l1_step(w, step: float, clip: bool = True) -> np.ndarray:
+def l1_step(w, step: float, clip: bool = True) -> numpy.ndarray:
     """w − step·sign(w); with ``clip``, weights that would change sign stop at 0."""
     w = np.asarray(w, dtype=float)
     moved = w - step * np.sign(w)
