@@ -7,24 +7,24 @@ from __future__ import annotations
 import csv
 import json
 from collections import defaultdict
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from bs4 import BeautifulSoup
 
 from quizzer.cli import cli
 from quizzer.misconceptions import parts as misconception_parts
+from quizzer.progress.summary import summarize
 from quizzer.quiz import QuizEngine, QuizOptions
 from quizzer.reports import class_report, student_report
 from quizzer.reports.cohort import build_class_report, pearson
-from quizzer.store.report_queries import Scope, exam_sessions, fetch
 from quizzer.reports.student import build_student_report
-from quizzer.progress.summary import summarize
+from quizzer.store.report_queries import Scope, exam_sessions, fetch
 
 from .clock import Clock
 
-START = datetime(2026, 10, 1, 9, 0, tzinfo=timezone.utc)
-NOW = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
+START = datetime(2026, 10, 1, 9, 0, tzinfo=UTC)
+NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 HOSTILE = '"><img src=x onerror="document.body.dataset.pwned = 6*7"><script>document.body.dataset.pwned = 6*7</script>'
 QUESTIONS = ("Q1", "Q5", "Q7", "Q12", "Q14")
 # (name, how good: 0 = weakest) -- the hostile name is a student like any other
