@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 STUDENTS = 1000
@@ -26,7 +26,7 @@ def main() -> None:
 
     bank = load_bank(resource_path("questions"), families=family_ids())
     spec = ExamSpec(title="Benchmark", seed=3, questions=("Q1", "Q7", "Q14", "Q15"), numeric=4)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     with tempfile.TemporaryDirectory() as folder:
         started = time.perf_counter()
         exam = build_exam(bank, spec, numbered_students(STUDENTS), now)

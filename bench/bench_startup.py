@@ -9,8 +9,8 @@ and ``quizzer bank --help``, to show what click costs.
 
 from __future__ import annotations
 
-import statistics
 import os
+import statistics
 import subprocess
 import sys
 import time

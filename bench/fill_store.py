@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 
@@ -55,8 +55,8 @@ def main(argv: list[str] | None = None) -> int:
     from quizzer.variants import family_ids
 
     args = parse_args(argv)
-    now = args.now or datetime.now(timezone.utc)
-    now = now if now.tzinfo else now.replace(tzinfo=timezone.utc)
+    now = args.now or datetime.now(UTC)
+    now = now if now.tzinfo else now.replace(tzinfo=UTC)
     settings = load_settings(bank=args.bank, db=args.db)
     try:
         bank = load_bank(settings.bank_path, families=family_ids())

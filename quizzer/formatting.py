@@ -30,8 +30,11 @@ class Digits(Protocol):
     """The precision an answer is asked to: ``figures`` significant ones, or ``places``
     decimals (``variants.check.Precision``, read from the prompt)."""
 
-    figures: int | None
-    places: int | None
+    @property
+    def figures(self) -> int | None: ...
+
+    @property
+    def places(self) -> int | None: ...
 
 
 def answer_text(value: Any, unit: str = "", precision: Digits | None = None) -> str:
@@ -45,12 +48,12 @@ def answer_text(value: Any, unit: str = "", precision: Digits | None = None) -> 
         return "yes" if value else "no"
     if isinstance(value, (int, str)):
         text = str(value)
-    elif precision is None:
-        text = f"{value:.6g}"
-    elif precision.places is not None:
+    elif precision is not None and precision.places is not None:
         text = _without_negative_zero(f"{value:.{precision.places}f}")
-    else:
+    elif precision is not None and precision.figures is not None:
         text = _significant(value, precision.figures)
+    else:
+        text = f"{value:.6g}"
     return f"{text}{unit}"
 
 

@@ -36,9 +36,10 @@ def _regraded(response: ResponseRecord, bank: Bank, scorer) -> tuple[float, list
     if question is None or response.skipped:
         return None
     if response.family:
-        from .variants.check import check_answer
         from .variants import generate
+        from .variants.check import check_answer
 
+        assert response.variant_seed is not None, "the store writes a numeric answer's seed with its family"
         check = check_answer(generate(response.family, response.variant_seed), response.answer)
         return (0.0, [], check.error, {}) if check.error else (float(check.score), [], check.feedback, {})
     result = scorer.grade(question, response.answer)

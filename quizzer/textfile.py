@@ -124,7 +124,7 @@ def _alive(pid: int) -> bool:
 def remove_stale_temporaries(folder: Path) -> list[Path]:
     """Remove the temporary files a killed run left in ``folder``: those whose
     process is gone, or that are a day old. Returns what was removed."""
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(os.scandir(folder))
     except OSError:
@@ -168,7 +168,7 @@ def _failure(path: Path, exc: OSError) -> QuizzerError:
 
 
 @contextlib.contextmanager
-def open_atomic(path: Path, *, binary: bool = False, newline: str | None = None) -> Iterator[IO[Any]]:
+def open_atomic(path: Path | str, *, binary: bool = False, newline: str | None = None) -> Iterator[IO[Any]]:
     """A stream whose content replaces ``path`` only when the block ends without
     an error; until then readers see the old file. The folder is made if needed."""
     path = Path(path)
@@ -204,14 +204,14 @@ def _sync_folder(folder: Path) -> None:
             os.close(fd)
 
 
-def write_utf8(path: Path, text: str) -> Path:
+def write_utf8(path: Path | str, text: str) -> Path:
     """Write ``text`` to ``path`` atomically (see the module's rule)."""
     with open_atomic(path) as stream:
         stream.write(text)
     return Path(path)
 
 
-def write_bytes(path: Path, data: bytes) -> Path:
+def write_bytes(path: Path | str, data: bytes) -> Path:
     """Write ``data`` to ``path`` atomically (see the module's rule)."""
     with open_atomic(path, binary=True) as stream:
         stream.write(data)

@@ -68,7 +68,7 @@ def start_server() -> tuple[PostgresServer | None, str]:
     if os.environ.get("QUIZZER_TEST_POSTGRES"):
         return PostgresServer(os.environ["QUIZZER_TEST_POSTGRES"]), ""
     try:
-        import psycopg  # noqa: F401
+        import psycopg
     except ImportError:
         return None, "psycopg is not installed (pip install '.[test]')"
     bin_dir = _binaries()

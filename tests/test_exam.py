@@ -53,6 +53,14 @@ def test_a_sheet_and_key_per_student_with_their_own_numbers(runner, roster, tmp_
     assert shipped_bank.get("Q14").rubric[0].description in BeautifulSoup(scheme, "html.parser").get_text()
 
 
+@pytest.mark.parametrize("ids, shown", [([7], "7"), ([12, 13, 14, 20], "12-14, 20"), ([1, 3, 4], "1, 3-4"),
+                                       ([2, 3, 5, 6, 9], "2-3, 5-6, 9")])
+def test_the_exam_session_ids_are_shown_as_ranges(ids, shown):
+    from quizzer.cli.exam import _ranges
+
+    assert _ranges(ids) == shown
+
+
 def test_the_same_seed_rebuilds_the_same_exam(runner, roster, tmp_path):
     first = build(runner, roster, tmp_path / "a")
     second = build(runner, roster, tmp_path / "b")

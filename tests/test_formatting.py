@@ -35,6 +35,7 @@ def test_marks_out_of_marks():
     (9.996, "", Precision(figures=3), "10.0"),
     (-0.00001, "", Precision(places=3), "0.000"),
     ([0.12345, 1.0], "", Precision(places=2), "[0.12, 1.00]"),
+    (0.123456789, "", Precision(), "0.123457"),  # a precision naming no digits: the default
     ("sqrt(2)", "", None, "sqrt(2)"),
 ])
 def test_an_answer_is_written_one_way(value, unit, precision, shown):

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
 from quizzer.errors import AnswerError, NotFound, QuizzerError
-from quizzer.quiz import QuizEngine, QuizOptions
 from quizzer.progress.schedule import review
+from quizzer.quiz import QuizEngine, QuizOptions
 from quizzer.store import NewResponse
 
 from .clock import Clock
 
-START = datetime(2026, 11, 24, 10, 0, tzinfo=timezone.utc)
+START = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -11,7 +11,7 @@ from quizzer.reports.cohort import pearson, slug
 from quizzer.reports.readiness import PRIOR_MEAN, QuestionEvidence, estimate
 from quizzer.reports.write import csv_cell
 
-T0 = datetime(2026, 11, 1, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 1, tzinfo=UTC)
 
 
 def paper(recent=(), recall=None, n=20):

@@ -7,24 +7,24 @@ from __future__ import annotations
 import csv
 import json
 from collections import defaultdict
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from bs4 import BeautifulSoup
 
 from quizzer.cli import cli
 from quizzer.misconceptions import parts as misconception_parts
+from quizzer.progress.summary import summarize
 from quizzer.quiz import QuizEngine, QuizOptions
 from quizzer.reports import class_report, student_report
 from quizzer.reports.cohort import build_class_report, pearson
-from quizzer.store.report_queries import Scope, exam_sessions, fetch
 from quizzer.reports.student import build_student_report
-from quizzer.progress.summary import summarize
+from quizzer.store.report_queries import Scope, exam_sessions, fetch
 
 from .clock import Clock
 
-START = datetime(2026, 10, 1, 9, 0, tzinfo=timezone.utc)
-NOW = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
+START = datetime(2026, 10, 1, 9, 0, tzinfo=UTC)
+NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 HOSTILE = '"><img src=x onerror="document.body.dataset.pwned = 6*7"><script>document.body.dataset.pwned = 6*7</script>'
 QUESTIONS = ("Q1", "Q5", "Q7", "Q12", "Q14")
 # (name, how good: 0 = weakest) -- the hostile name is a student like any other
@@ -444,6 +444,13 @@ def test_student_pages_drawn_in_parallel_are_the_pages_drawn_one_by_one(practise
     together = write.write_student_pages(report, tmp_path / "two", workers=3)
     assert [p.name for p in alone] == [p.name for p in together] == [s.page for s in report.students]
     assert all(a.read_bytes() == b.read_bytes() for a, b in zip(alone, together))
+
+
+def test_a_page_worker_started_outside_a_report_says_so():
+    from quizzer.reports import write
+
+    with pytest.raises(RuntimeError, match="inside write_student_pages"):
+        write._write_pages(range(1))
 
 
 def test_an_overview_without_student_pages_has_no_dead_links(practised, shipped_bank, tmp_path):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,7 +13,7 @@ from quizzer.progress.schedule import review
 from quizzer.store import NewResponse, Store
 from quizzer.store.migrate import HEAD, MIGRATIONS
 
-NOW = datetime(2026, 11, 24, 9, 30, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
 DATA = Path(__file__).parent / "data"
 
 
@@ -188,8 +188,7 @@ def test_an_unreachable_database_is_a_clear_error(tmp_path):
 
 
 def test_sqlite_is_configured_for_concurrent_writers(tmp_path):
-    with Store(f"sqlite:///{tmp_path / 'q.sqlite3'}") as store:
-        with store.engine.connect() as connection:
-            assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
-            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-            assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 10_000
+    with Store(f"sqlite:///{tmp_path / 'q.sqlite3'}") as store, store.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 10_000

@@ -8,7 +8,7 @@ directly, on real SQLite files and a real (refusing) PostgreSQL address.
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -16,7 +16,7 @@ from quizzer.errors import StoreError
 from quizzer.store import NewResponse, Store
 from quizzer.store.report_rows import Scope
 
-NOW = datetime(2026, 11, 24, 9, 30, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
 
 
 def answer(position: int = 0) -> NewResponse:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib.util
 import json
 from collections import defaultdict
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
@@ -17,7 +17,7 @@ from quizzer.store import NewResponse, Store
 
 from .conftest import REPO
 
-NOW = datetime(2026, 11, 24, 9, 30, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
 USERS, RESPONSES = 25, 3000
 TABLES = {"users": "id", "quiz_sessions": "id", "responses": "id", "criterion_results": "id",
           "review_states": "user_id, question_id", "regrades": "id"}
@@ -41,7 +41,7 @@ def stamp(value) -> datetime:
     """A time column read through plain SQL, as an aware UTC time."""
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
-    return value.replace(tzinfo=timezone.utc)
+    return value.replace(tzinfo=UTC)
 
 
 @pytest.fixture
@@ -120,8 +120,8 @@ def test_every_response_is_a_valid_answer_to_a_bank_item(filled, shipped_bank):
 
 
 def test_numeric_answers_are_marked_as_the_checker_marks_them(filled):
-    from quizzer.variants.check import check_answer
     from quizzer.variants import generate
+    from quizzer.variants.check import check_answer
 
     url, _ = filled
     numeric = rows(url, "SELECT family, variant_seed, answer, score, feedback FROM responses "

@@ -15,6 +15,7 @@ import numpy as np
 
 from quizzer.progress.schedule import review
 from quizzer.store.records import ReviewCard
+
 from .timeline import EPOCH
 
 __all__ = ["make_cards", "REPLAY"]

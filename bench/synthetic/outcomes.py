@@ -24,6 +24,7 @@ from quizzer.misconceptions import describe as describe_misconception
 from quizzer.progress.schedule import rating_for
 from quizzer.scoring.feedback import compose_feedback
 from quizzer.scoring.result import CriterionResult
+
 from .course import Course, half_step
 from .numeric import Marked, PoolEntry
 

@@ -16,6 +16,7 @@ import numpy as np
 
 from quizzer.misconceptions import parts as misconception_parts
 from quizzer.store.records import ReviewCard
+
 from .course import Course
 from .outcomes import Items, Outcomes
 from .sessions import Sittings

@@ -17,13 +17,14 @@ import hashlib
 import json
 import random
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from datetime import datetime, timedelta
+from functools import cache
 
 import numpy as np
 
 from quizzer.quiz.plan import Item, QuizOptions
 from quizzer.sheets.build import NUMERIC_MARKS, SheetItem
+
 from .course import Course
 from .numeric import PoolEntry
 
@@ -172,7 +173,7 @@ def _options(course: Course, name: str, rnd: random.Random) -> QuizOptions:
                        numeric=rnd.random() > 0.1, seed=rnd.randrange(2**31), minutes=20 if mode == "exam" else None)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _settings_json(options: QuizOptions) -> str:
     return json.dumps(options.settings())
 

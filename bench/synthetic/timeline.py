@@ -15,7 +15,7 @@ Times are integer microseconds since the epoch (UTC) in NumPy arrays.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
@@ -29,7 +29,7 @@ PAUSE = 60.0  # at least this long between two quizzes of a student
 DAY = 86400.0
 
 
-EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def to_us(moment: datetime) -> int:

@@ -20,6 +20,7 @@ bank may be, is ignored.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from pathlib import Path
@@ -76,7 +77,5 @@ class ParseCache:
             return
         for name in stale:
             del self._entries[name]
-        try:
+        with contextlib.suppress(OSError, QuizzerError):  # write_utf8 words a failure as a QuizzerError
             write_utf8(self.file, json.dumps({"format": FORMAT, "files": self._entries}, ensure_ascii=False))
-        except (OSError, QuizzerError):  # write_utf8 words a failure as a QuizzerError
-            pass

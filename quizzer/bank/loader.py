@@ -156,19 +156,34 @@ def _cross_checks(
                                     f"{first_seen[q.id.upper()]}", doc.line("id"), q.id, "id"))
         first_seen.setdefault(q.id.upper(), q.source)
     for q, doc in loaded:
-        def report(message: str, *location) -> None:
-            field = location[0] + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in location[1:])
-            problems.append(Problem(q.source, message, doc.line(*location), q.id, field))
+        problems += _references(q, doc, topics, families, first_seen.keys())
+    return problems
 
-        if topics is not None:
-            for index, topic in enumerate(q.topics):
-                if topic not in topics:
-                    report(f"unknown topic '{topic}'; add it to {TOPICS_FILE} or use one listed there",
-                           "topics", index)
-        for index, other in enumerate(q.explanation.connections):
-            if other.upper() not in first_seen:
-                report(f"connects to unknown question '{other}'", "explanation", "connections", index)
-        for index, family in enumerate(q.variants if families is not None else ()):
+
+def _references(
+    q: Question,
+    doc: YamlDoc,
+    topics: dict[str, str] | None,
+    families: Collection[str] | None,
+    known_ids: Collection[str],
+) -> list[Problem]:
+    """What one question names that does not exist: a topic, a connected question, a family."""
+    problems: list[Problem] = []
+
+    def report(message: str, *location: str | int) -> None:
+        field = str(location[0]) + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in location[1:])
+        problems.append(Problem(q.source, message, doc.line(*location), q.id, field))
+
+    if topics is not None:
+        for index, topic in enumerate(q.topics):
+            if topic not in topics:
+                report(f"unknown topic '{topic}'; add it to {TOPICS_FILE} or use one listed there",
+                       "topics", index)
+    for index, other in enumerate(q.explanation.connections):
+        if other.upper() not in known_ids:
+            report(f"connects to unknown question '{other}'", "explanation", "connections", index)
+    if families is not None:
+        for index, family in enumerate(q.variants):
             if family not in families:
                 report(f"unknown variant family '{family}'; see `quizzer variant list`", "variants", index)
     return problems

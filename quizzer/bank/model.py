@@ -116,6 +116,7 @@ class Bank:
     path: Path
     questions: tuple[Question, ...]
     topics: dict[str, str] = field(default_factory=dict)
+    _by_id: dict[str, Question] = field(init=False, repr=False, compare=False)
 
     def __len__(self) -> int:
         return len(self.questions)

@@ -293,8 +293,9 @@ def _criterion(check: _Checker, item: Any, loc: tuple[Any, ...], seen: set[str],
     misconceptions = check.string_list(item.get("misconceptions"), loc + ("misconceptions",))
     need = item.get("need", 1)
     if isinstance(need, bool) or not isinstance(need, int) or need < 1 or (concepts and need > len(concepts)):
-        check.add(loc + ("need",), f"must be a whole number from 1 to the number of concepts ({len(concepts)}), not {_show(need)}")
-    if len(check.problems) > before:
+        check.add(loc + ("need",), f"must be a whole number from 1 to the number of concepts ({len(concepts)}), "
+                                   f"not {_show(need)}")
+    if len(check.problems) > before or not isinstance(cid, str):
         return None
     return Criterion(cid, marks, description, concepts, misconceptions, need,
                      about if any(about) else ())

@@ -98,7 +98,7 @@ class _BankLoader(_FastSafeLoader):  # type: ignore[misc, valid-type]
         super().__init__(stream)
         self.duplicates: list[tuple[int, Any, int]] = []  # (line, key, first line)
 
-    def construct_mapping(self, node: yaml.Node, deep: bool = False) -> dict:
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
         mapping = super().construct_mapping(node, deep=deep)
         if len(mapping) != len(node.value):  # only then are the keys looked at again
             self._note_duplicates(node)
@@ -204,8 +204,10 @@ def _syntax_problem(path: Path, raw_text: str, exc: yaml.YAMLError) -> Problem:
 def _control_character(path: Path, text: str, exc: yaml.reader.ReaderError) -> Problem:
     """libyaml counts the position in UTF-8 bytes, PyYAML's own reader in characters."""
     character = exc.character if isinstance(exc.character, int) else ord(exc.character)
-    before = text.encode("utf-8")[: exc.position] if _FastSafeLoader is not yaml.SafeLoader else text[: exc.position]
-    line = before.count(b"\n" if isinstance(before, bytes) else "\n") + 1
+    if _FastSafeLoader is not yaml.SafeLoader:
+        line = text.encode("utf-8")[: exc.position].count(b"\n") + 1
+    else:
+        line = text[: exc.position].count("\n") + 1
     return Problem(path, f"holds a control character (U+{character:04X}), which YAML does not allow; delete it",
                    line=line)
 

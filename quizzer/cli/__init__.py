@@ -12,7 +12,6 @@ import importlib
 
 import click
 
-
 __all__ = ["main", "cli"]
 
 # name -> "module:attribute", relative to this package; imported on first use.
@@ -52,7 +51,8 @@ class LazyGroup(click.Group):
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", metavar="URL", help="Database URL or SQLite file [env QUIZZER_DB; default: your progress store, see `quizzer info`].")
+@click.option("--db", metavar="URL",
+              help="Database URL or SQLite file [env QUIZZER_DB; default: your progress store, see `quizzer info`].")
 @click.option("--bank", metavar="PATH", type=click.Path(file_okay=True, dir_okay=True),
               help="Folder of question YAML files [env QUIZZER_BANK; default: the course bank].")
 @click.version_option(package_name="quizzer", message="quizzer %(version)s")

@@ -19,15 +19,15 @@ if TYPE_CHECKING:
 @dataclass
 class AppContext:
     settings: Settings
-    _bank: "Bank | None" = field(default=None, repr=False)
-    _scorer: "Scorer | None" = field(default=None, repr=False)
-    _store: "Store | None" = field(default=None, repr=False)
+    _bank: Bank | None = field(default=None, repr=False)
+    _scorer: Scorer | None = field(default=None, repr=False)
+    _store: Store | None = field(default=None, repr=False)
 
     @classmethod
-    def from_options(cls, db: str | None, bank: str | None) -> "AppContext":
+    def from_options(cls, db: str | None, bank: str | None) -> AppContext:
         return cls(load_settings(bank=bank, db=db))
 
-    def bank(self) -> "Bank":
+    def bank(self) -> Bank:
         """The bank, loaded and validated once per command (variant ids checked)."""
         if self._bank is None:
             from ..bank import load_bank
@@ -37,7 +37,7 @@ class AppContext:
                                    cache_dir=self.settings.cache_path)
         return self._bank
 
-    def scorer(self) -> "Scorer":
+    def scorer(self) -> Scorer:
         """The scorer for the bank, built on first use (it imports scikit-learn)."""
         if self._scorer is None:
             from ..scoring import Scorer
@@ -45,13 +45,13 @@ class AppContext:
             self._scorer = Scorer(self.bank())
         return self._scorer
 
-    def store(self) -> "Store":
+    def store(self) -> Store:
         """The progress store, opened (and migrated) on first use, closed with the command."""
         if self._store is None:
             self._store = click.get_current_context().with_resource(self._open_store())
         return self._store
 
-    def reading_store(self) -> "Store":
+    def reading_store(self) -> Store:
         """The store for a command that only reads it. Before the default store
         exists there is nothing to read, so an empty one in memory answers instead
         of creating a file (and announcing it) for a question like ``stats``."""
@@ -62,7 +62,7 @@ class AppContext:
             self._store = click.get_current_context().with_resource(Store("sqlite://"))
         return self.store()
 
-    def _open_store(self) -> "Store":
+    def _open_store(self) -> Store:
         """Open the store; the default one (the user's data folder) is created on
         first use, and saying where it was put is the one line we print about it."""
         from ..store import Store
@@ -84,7 +84,7 @@ class AppContext:
                            err=True)
         return store
 
-    def question(self, question_id: str) -> "Question":
+    def question(self, question_id: str) -> Question:
         question = self.bank().get(question_id)
         if question is None:
             known = ", ".join(q.id for q in self.bank().questions[:25])

@@ -52,7 +52,10 @@ def build(app: AppContext, roster: Path | None, count: int | None, seed: int | N
     if bool(roster) == bool(count):
         raise click.UsageError("give either --roster FILE or --count N.")
     check_folder(out, force)  # refuse before the work, not after
-    students = read_roster(roster) if roster else numbered_students(count)
+    if roster:
+        students = read_roster(roster)
+    elif count:
+        students = numbered_students(count)
     for ids in lookalike_ids(students):
         click.echo(f"Note: the roster ids {', '.join(repr(i) for i in ids)} differ only in case or form; they are "
                    "different students, each with a sheet and a store of their own.", err=True)
@@ -67,7 +70,8 @@ def build(app: AppContext, roster: Path | None, count: int | None, seed: int | N
                f"{words.count(len(built.sheets[0].items), 'item')} "
                f"({words.count(built.sheets[0].total, 'mark')}), seed {spec.seed}.")
     click.echo(f"  print:    {written.sheets}\n  keys:     {written.keys}\n  scheme:   {written.scheme}")
-    click.echo(f"  manifest: {written.manifest}  (needed to grade: quizzer exam grade {written.manifest} --answers FILE)")
+    click.echo(f"  manifest: {written.manifest}"
+               f"  (needed to grade: quizzer exam grade {written.manifest} --answers FILE)")
     for path in written.pdfs:
         click.echo(f"  pdf:      {path}")
 
@@ -136,9 +140,12 @@ def _say_sessions(store, exam_id: str, students: list[str]) -> None:
 
 def _ranges(ids: list[int]) -> str:
     """12-14, 20: consecutive ids shown as a range."""
-    parts, start = [], ids[0]
-    for previous, current in zip(ids, [*ids[1:], None]):
+    runs: list[tuple[int, int]] = []
+    start = previous = ids[0]
+    for current in ids[1:]:
         if current != previous + 1:
-            parts.append(str(start) if start == previous else f"{start}-{previous}")
+            runs.append((start, previous))
             start = current
-    return ", ".join(parts)
+        previous = current
+    runs.append((start, previous))
+    return ", ".join(str(first) if first == last else f"{first}-{last}" for first, last in runs)

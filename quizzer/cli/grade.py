@@ -50,7 +50,7 @@ def grade(app: AppContext, question_id: str | None, answer_text: str | None, ans
         if not out:
             raise click.UsageError("--batch needs --out OUT.csv.")
         _batch(app, batch, out)
-    else:
+    elif question_id:
         _single(app, question_id, _answer(answer_text, answer_file), as_json)
 
 
@@ -94,7 +94,6 @@ def _single(app: AppContext, question_id: str, answer: str, as_json: bool) -> No
         echo_json(result.to_json())
         return
     from ..terminal.render import render_grade
-
     from .output import console
 
     render_grade(console(), question, result)

@@ -38,7 +38,8 @@ def info(app: AppContext, as_json: bool) -> None:
         return
     database = where["database"]
     if app.settings.is_default_db:
-        database += "  (your progress store" + ("" if app.settings.default_db_path.exists() else ", not created yet") + ")"
+        created = app.settings.default_db_path.exists()
+        database += "  (your progress store" + ("" if created else ", not created yet") + ")"
     click.echo(f"Question bank:   {where['bank']}")
     click.echo(f"Progress store:  {database}")
     click.echo(f"Instance folder: {where['instance']}  (QUIZZER_INSTANCE)")

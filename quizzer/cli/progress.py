@@ -17,8 +17,8 @@ from .quiz import default_user
 @pass_app
 def stats(app: AppContext, user: str, as_json: bool) -> None:
     """Show mastery per module and topic, recent sessions and what is due."""
-    from ..quiz import utcnow
     from ..progress.summary import summarize
+    from ..quiz import utcnow
     from ..terminal.render import render_stats
 
     summary = summarize(app.bank(), app.reading_store(), user, utcnow())

@@ -12,7 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
+
+if TYPE_CHECKING:
+    from fsrs.card import CardDict
 
 from ..store.records import ReviewCard
 
@@ -50,7 +53,7 @@ def review(previous: ReviewCard | None, question_id: str, rating: int, now: date
     """The card after one review at ``now``."""
     from fsrs import Card, Rating
 
-    card = Card.from_dict(previous.card) if previous else Card(card_id=1)
+    card = Card.from_dict(_card_dict(previous.card)) if previous else Card(card_id=1)
     card, _log = _scheduler().review_card(card, Rating(rating), now)
     return ReviewCard(
         question_id=question_id,
@@ -66,7 +69,13 @@ def retrievability(state: ReviewCard, now: datetime) -> float:
     """The probability (0-1) that the student would recall this question now."""
     from fsrs import Card
 
-    return float(_scheduler().get_card_retrievability(Card.from_dict(state.card), now))
+    return float(_scheduler().get_card_retrievability(Card.from_dict(_card_dict(state.card)), now))
+
+
+def _card_dict(stored: dict[str, Any]) -> CardDict:
+    """The store keeps the card as the JSON of fsrs's ``Card.to_dict``; the checker
+    cannot see that through the JSON column."""
+    return cast("CardDict", stored)
 
 
 class _Memory(NamedTuple):

@@ -67,7 +67,7 @@ class Item:
         return {"question_id": self.question_id, "family": self.family, "seed": self.seed}
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> "Item":
+    def from_json(cls, data: Mapping[str, Any]) -> Item:
         return cls(str(data["question_id"]), data.get("family"), data.get("seed"))
 
 

@@ -23,10 +23,11 @@ import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from ..scoring import Scorer
     from ..store import Store
 
 from ..bank import Bank, Question
@@ -53,7 +54,7 @@ class TimeUp(QuizzerError):
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -98,32 +99,33 @@ class QuizEngine:
     (``warm_up``); nothing is graded before it is ready.
     """
 
-    def __init__(self, bank: Bank, store: "Store | None", now: Callable[[], datetime] = utcnow,
+    def __init__(self, bank: Bank, store: Store | None, now: Callable[[], datetime] = utcnow,
                  scorer_factory: Callable[[], Any] | None = None) -> None:
         self.bank = bank
         self._store = store  # None only for an engine made by ``opening``
-        self._open_store: "Callable[[], Store] | None" = None
+        self._open_store: Callable[[], Store] | None = None
         self.now = now
         self._scorer_factory = scorer_factory
-        self._scorer = None
+        self._scorer: Scorer | None = None
         self._lock = threading.Lock()  # the scorer may be asked for while warm_up builds it
         self._background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="quizzer-start")
 
     @classmethod
-    def opening(cls, bank: Bank, open_store: "Callable[[], Store]", now: Callable[[], datetime] = utcnow,
-                scorer_factory: Callable[[], Any] | None = None) -> "QuizEngine":
+    def opening(cls, bank: Bank, open_store: Callable[[], Store], now: Callable[[], datetime] = utcnow,
+                scorer_factory: Callable[[], Any] | None = None) -> QuizEngine:
         """An engine that calls ``open_store`` the first time it needs the store."""
         engine = cls(bank, None, now=now, scorer_factory=scorer_factory)
         engine._open_store = open_store
         return engine
 
     @property
-    def store(self) -> "Store":
+    def store(self) -> Store:
         if self._store is None:
+            assert self._open_store is not None, "an engine without a store is made by opening()"
             self._store = self._open_store()
         return self._store
 
-    def scorer(self):
+    def scorer(self) -> Scorer:
         with self._lock:
             if self._scorer is None:
                 if self._scorer_factory is None:
@@ -141,7 +143,7 @@ class QuizEngine:
     def close(self) -> None:
         self._background.shutdown(wait=True, cancel_futures=True)
 
-    def start(self, options: QuizOptions) -> "QuizRun":
+    def start(self, options: QuizOptions) -> QuizRun:
         seed = options.seed if options.seed is not None else secrets.randbelow(2**31)
         rng = random.Random(seed)
         questions = select_questions(self.bank, options)
@@ -162,7 +164,7 @@ class QuizEngine:
 
         return QuizRun(self, plan, options.user, options.mode, seed, options.settings(), started_at, write=begin)
 
-    def resume(self, user: str) -> "QuizRun":
+    def resume(self, user: str) -> QuizRun:
         info = self.store.unfinished_session(user)
         if info is None:
             raise NotFound(f"{user} has no unfinished quiz to resume.", "start one with `quizzer quiz`.")
@@ -174,7 +176,7 @@ class QuizRun:
     a stored one resumed (``resuming``)."""
 
     def __init__(self, engine: QuizEngine, items: Iterable[Item], user: str, mode: str, seed: int,
-                 settings: dict, started_at: datetime, *, write: "Callable[[], SessionInfo] | None" = None,
+                 settings: dict, started_at: datetime, *, write: Callable[[], SessionInfo] | None = None,
                  info: SessionInfo | None = None) -> None:
         self.engine = engine
         self._begin, self._info = write, info
@@ -185,7 +187,7 @@ class QuizRun:
         self.score, self.max = 0.0, 0.0
 
     @classmethod
-    def resuming(cls, engine: QuizEngine, info: SessionInfo) -> "QuizRun":
+    def resuming(cls, engine: QuizEngine, info: SessionInfo) -> QuizRun:
         """The stored session ``info``, with what was answered so far."""
         run = cls(engine, [Item.from_json(i) for i in info.plan], info.user, info.mode, info.seed,
                   info.settings, info.started_at, info=info)
@@ -204,6 +206,7 @@ class QuizRun:
         if self._checked:
             return self.info
         if self._info is None:
+            assert self._begin is not None, "a run with no stored session yet is a new one, made with a way to write it"
             self._info = self._begin()
         else:
             self.engine.store.check_writable(self._info.id)
@@ -213,9 +216,7 @@ class QuizRun:
     @property
     def info(self) -> SessionInfo:
         """The stored session (written now if it is new)."""
-        if self._info is None:
-            self.begin()
-        return self._info
+        return self._info if self._info is not None else self.begin()
 
     @property
     def resumed(self) -> bool:
@@ -248,6 +249,7 @@ class QuizRun:
         if item.numeric:
             from ..variants import generate
 
+            assert item.family is not None and item.seed is not None, "a numeric item carries its family and seed"
             variant = generate(item.family, item.seed)
             return Presented(position, number, total, item, question, variant.prompt, 1.0, variant)
         return Presented(position, number, total, item, question, question.prompt, question.marks)

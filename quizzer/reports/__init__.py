@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 __all__ = ["student_report", "class_report"]
 
 
-def _user_id(store: "Store", user: str) -> int:
+def _user_id(store: Store, user: str) -> int:
     found = store.find_user(user)
     if found is None:
         known = store.users()
@@ -32,7 +32,7 @@ def _user_id(store: "Store", user: str) -> int:
     return found
 
 
-def student_report(bank: "Bank", store: "Store", user: str, out: Path, now: datetime) -> Path:
+def student_report(bank: Bank, store: Store, user: str, out: Path, now: datetime) -> Path:
     """Write ``user``'s report to ``out`` (an HTML file) and return its path."""
     from .student import build_student_report
     from .write import write_student_page
@@ -42,7 +42,7 @@ def student_report(bank: "Bank", store: "Store", user: str, out: Path, now: date
     return write_student_page(build_student_report(bank, data, now), Path(out))
 
 
-def class_report(bank: "Bank", store: "Store", out_dir: Path, now: datetime,
+def class_report(bank: Bank, store: Store, out_dir: Path, now: datetime,
                  session_id: int | None = None, student_pages: bool = True) -> list[Path]:
     """Write the class report (every student, or the students of one session or
     exam) into ``out_dir``; returns the files written, index.html first.

@@ -19,8 +19,8 @@ rest of the test excluding the criterion's question.
 from __future__ import annotations
 
 import hashlib
-import statistics
 import re
+import statistics
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -64,7 +64,7 @@ class ItemStat:
     facility: float | None
     sd: float | None
     discrimination: float | None
-    criteria: tuple["ItemStat", ...] = ()
+    criteria: tuple[ItemStat, ...] = ()
 
     @property
     def flag(self) -> str:
@@ -165,7 +165,7 @@ def build_class_report(bank: Bank, students: Sequence[StudentData], now: datetim
             mastery=r.overall.mastery, readiness=r.readiness.percent, seconds=r.seconds, last=r.last,
             due=len(r.due), misconceptions=sum(m.count for m in r.misconceptions),
         )
-        for s, r in zip(students, reports)
+        for s, r in zip(students, reports, strict=True)
     )
     # each student's marks on short-answer questions, for "the rest of the test"
     saq = {s.user_id: {r.question_id: (r.score, r.max) for r in s.questions if not r.numeric} for s in students}
@@ -214,7 +214,8 @@ def _question_items(bank: Bank, students: Sequence[StudentData], saq, rest):
                 answers[r.question_id] += r.answers
         for c in s.criteria:
             if c.max > 0:
-                per_criterion[(c.question_id, c.criterion_id)].append((c.awarded / c.max, rest(s.user_id, c.question_id)))
+                share = c.awarded / c.max
+                per_criterion[(c.question_id, c.criterion_id)].append((share, rest(s.user_id, c.question_id)))
                 criterion_answers[(c.question_id, c.criterion_id)] += c.marked
     scoped = any(s.scoped for s in students)
     for q in bank:
@@ -247,7 +248,7 @@ def _common_misconceptions(bank: Bank, students: Sequence[StudentData], limit: i
     for s in students:
         for m in s.misconceptions:
             key = (m.question_id, m.criterion_id, m.text)
-            counts[key] += m.count
+            counts[key] += m.times
             who[key].add(s.user_id)
     ranked = sorted(counts, key=lambda k: (-len(who[k]), -counts[k], k))
     found = []

@@ -68,7 +68,7 @@ def _question(evidence: QuestionEvidence) -> tuple[float, float]:
 
 def estimate(evidence: Sequence[QuestionEvidence]) -> Readiness:
     total = sum(e.marks for e in evidence)
-    means, variances = zip(*(_question(e) for e in evidence)) if evidence else ((), ())
+    means, variances = zip(*(_question(e) for e in evidence), strict=True) if evidence else ((), ())
     expected = sum(means)
     sd = math.sqrt(sum(variances))
     low = max(0.0, expected - Z90 * sd)

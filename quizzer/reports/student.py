@@ -7,9 +7,11 @@ pure, so the class report builds a page for every student from one set of querie
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cached_property
 from datetime import datetime
+from functools import cached_property
+from typing import Protocol, TypeVar
 
 from ..bank import Bank, Question
 from ..progress.mastery import latest_answers, mean_fraction, mean_mastery, questions_by
@@ -164,8 +166,8 @@ class StudentReport:
             self._mastery_mix[qid] = (sum(1 for *_, numeric in points if numeric), len(points))
         self.recall = _recall(data.cards, now)
         self.overall = self._group("all", "All questions", list(bank))
-        self.due = tuple(sorted((_due_line(bank.get(c.question_id), c, self.recall.get(c.question_id), now)
-                                 for c in data.cards if c.due <= now and bank.get(c.question_id)),
+        self.due = tuple(sorted((_due_line(q, c, self.recall.get(c.question_id), now)
+                                 for q, c in _in_bank(bank, data.cards) if c.due <= now),
                                 key=lambda d: d.due))
         self.misconceptions = _misconceptions(bank, data)
         self.readiness: Readiness = estimate([
@@ -187,7 +189,8 @@ class StudentReport:
 
     @cached_property
     def modules(self) -> tuple[GroupMastery, ...]:
-        by_module = sorted(questions_by(self.bank, "module").items(), key=lambda group: group[1][0].module)
+        # a question without a module is in no group, so each group's first question has one
+        by_module = sorted(questions_by(self.bank, "module").items(), key=lambda group: group[1][0].module or 0)
         return tuple(self._group(key, f"Module {qs[0].module}", qs) for key, qs in by_module)
 
     @cached_property
@@ -217,9 +220,8 @@ class StudentReport:
     @cached_property
     def missed(self) -> tuple[Missed, ...]:
         bank = self.bank
-        found = (Missed(bank.get(c.question_id), c.criterion_id, criterion_text(bank.get(c.question_id), c.criterion_id),
-                        c.missed, c.marked)
-                 for c in self.data.criteria if c.missed and bank.get(c.question_id))
+        found = (Missed(q, c.criterion_id, criterion_text(q, c.criterion_id), c.missed, c.marked)
+                 for q, c in _in_bank(bank, self.data.criteria) if c.missed)
         return tuple(sorted(found, key=lambda m: (-m.missed, -m.rate, m.question.id, m.criterion_id))[:8])
 
     @cached_property
@@ -262,11 +264,26 @@ def _due_line(question: Question, card: CardRow, recall: float | None, now: date
                    in_learning_steps(card.due, card.last_review))
 
 
+class _OfQuestion(Protocol):
+    @property
+    def question_id(self) -> str: ...
+
+
+_Row = TypeVar("_Row", bound=_OfQuestion)
+
+
+def _in_bank(bank: Bank, rows: Iterable[_Row]) -> Iterator[tuple[Question, _Row]]:
+    """Each row with its question; rows of questions the bank no longer has are left out."""
+    for row in rows:
+        question = bank.get(row.question_id)
+        if question is not None:
+            yield question, row
+
+
 def _misconceptions(bank: Bank, data: StudentData) -> tuple[Misconception, ...]:
-    found = [Misconception(bank.get(m.question_id), m.criterion_id, m.text, m.count, m.last_seen,
-                           criterion_text(bank.get(m.question_id), m.criterion_id), correcting_text(bank.get(m.question_id)),
-                           m.words)
-             for m in data.misconceptions if bank.get(m.question_id) is not None]
+    found = [Misconception(q, m.criterion_id, m.text, m.times, m.last_seen, criterion_text(q, m.criterion_id),
+                           correcting_text(q), m.words)
+             for q, m in _in_bank(bank, data.misconceptions)]
     return tuple(sorted(found, key=lambda m: (-m.count, m.question.id, m.text)))
 
 

@@ -26,8 +26,8 @@ import time
 from pathlib import Path
 
 from ..errors import QuizzerError
-from ..templating import render as render_template
 from ..progress.schedule import TARGET_RECALL
+from ..templating import render as render_template
 from ..textfile import csv_cell, remove_stale_temporaries, write_csv, write_utf8
 from ..words import count, plural
 from .cohort import SORT_KEYS, ClassReport
@@ -145,7 +145,8 @@ def check_class_folder(folder: Path) -> None:
 
 
 PARALLEL_FROM = 100  # fewer pages than this are quicker drawn than a pool is started
-_PAGES: tuple | None = None  # what forked workers render: set just before the pool starts
+# what forked workers render: set just before the pool starts
+_PAGES: tuple[ClassReport, Path, str] | None = None
 
 
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
@@ -178,6 +179,8 @@ def _watch_parent(parent: int) -> None:
 
 
 def _write_pages(indexes: range) -> list[str]:
+    if _PAGES is None:
+        raise RuntimeError("student pages are drawn only inside write_student_pages, which sets what to draw")
     report, folder, scope = _PAGES
     written = []
     for i in indexes:
@@ -187,7 +190,8 @@ def _write_pages(indexes: range) -> list[str]:
     return written
 
 
-def write_student_pages(report: ClassReport, folder: Path, *, scope: str = "", workers: int | None = None) -> list[Path]:
+def write_student_pages(report: ClassReport, folder: Path, *, scope: str = "",
+                        workers: int | None = None) -> list[Path]:
     """A page per student, drawn by several processes when there are many.
 
     A thousand pages are mostly template work for one core each; forked workers
@@ -209,7 +213,8 @@ def write_student_pages(report: ClassReport, folder: Path, *, scope: str = "", w
                                  initargs=(os.getpid(),)) as pool:
             chunks = pool.map(_write_pages, [range(i, count, workers) for i in range(workers)])
             written = {Path(p) for chunk in chunks for p in chunk}
-        return [folder / "students" / line.page for line in report.students if folder / "students" / line.page in written]
+        pages = [folder / "students" / line.page for line in report.students]
+        return [page for page in pages if page in written]
     finally:
         _PAGES = None
 

@@ -21,12 +21,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..bank import Bank, load_bank
 from ..bank.graded import HALVES, GradedSet, read_graded_set
 from ..errors import QuizzerError
-from .evaluate import (Evaluation, Item, ReferenceComparison, compare_reference, evaluate, evaluate_items,
-                       grade_items, quadratic_weighted_kappa)
+from .evaluate import (
+    Evaluation,
+    Item,
+    ReferenceComparison,
+    compare_reference,
+    evaluate,
+    evaluate_items,
+    grade_items,
+    quadratic_weighted_kappa,
+)
 from .scorer import Scorer
 
 __all__ = ["SetReport", "AgreementReport", "ExaminerAgreement", "examiner_agreement", "measure", "default_sets"]
@@ -39,10 +48,11 @@ class SetReport:
     halves: dict[str, Evaluation]
     reference: dict[str, ReferenceComparison] = field(default_factory=dict)
     skipped: int = 0  # answers to questions the bank does not have
-    examiners: dict[str, "ExaminerAgreement"] = field(default_factory=dict)  # half -> first vs second examiner
+    examiners: dict[str, ExaminerAgreement] = field(default_factory=dict)  # half -> first vs second examiner
 
     def to_json(self) -> dict:
-        out = {half: _without_texts(e.to_json()) if half == "test" else e.to_json() for half, e in self.halves.items()}
+        out: dict[str, Any] = {half: _without_texts(e.to_json()) if half == "test" else e.to_json()
+                               for half, e in self.halves.items()}
         if self.reference:
             out["reference_vs_word_overlap"] = {h: r.to_json() for h, r in self.reference.items()}
         if self.examiners:
@@ -72,8 +82,8 @@ def examiner_agreement(first: dict[str, float], second: dict[str, float]) -> Exa
     a, b = [first[i] for i in ids], [second[i] for i in ids]
     if not ids:
         return ExaminerAgreement(0, 0.0, 0.0, 0.0)
-    return ExaminerAgreement(len(ids), sum(x == y for x, y in zip(a, b)) / len(ids),
-                             sum(abs(x - y) <= 0.5 for x, y in zip(a, b)) / len(ids),
+    return ExaminerAgreement(len(ids), sum(x == y for x, y in zip(a, b, strict=True)) / len(ids),
+                             sum(abs(x - y) <= 0.5 for x, y in zip(a, b, strict=True)) / len(ids),
                              quadratic_weighted_kappa(a, b))
 
 

@@ -72,7 +72,8 @@ def _criterion_columns(rows: list[BatchRow]) -> list[str]:
     return list(seen)
 
 
-def grade_batch(source: Path, out: Path, bank: Bank, scorer, progress: Callable[[int], None] | None = None) -> BatchReport:
+def grade_batch(source: Path, out: Path, bank: Bank, scorer,
+                progress: Callable[[int], None] | None = None) -> BatchReport:
     """Grade ``source`` into ``out``; returns how many rows were graded and what failed."""
     if Path(out).resolve() == Path(source).resolve():
         raise QuizzerError(f"--out {out} is the file being graded; it would be replaced by the marks.",
@@ -82,7 +83,8 @@ def grade_batch(source: Path, out: Path, bank: Bank, scorer, progress: Callable[
     results: dict[int, object] = {}
     for start in range(0, len(good), CHUNK):
         chunk = good[start:start + CHUNK]
-        for row, result in zip(chunk, scorer.grade_many([(r.question, r.values["answer"]) for r in chunk])):
+        graded = scorer.grade_many([(r.question, r.values["answer"]) for r in chunk])
+        for row, result in zip(chunk, graded, strict=True):
             results[id(row)] = result
         if progress:
             progress(len(chunk))
@@ -102,5 +104,5 @@ def _output_row(row: BatchRow, result) -> dict[str, str]:
                   similarity=f"{result.similarity:.3f}", confidence=f"{result.confidence:.2f}",
                   review_reasons="; ".join(result.review_reasons))
     for c in result.criteria:
-        values[f"{row.question.id}:{c.id}"] = marks_text(c.awarded)
+        values[f"{result.question_id}:{c.id}"] = marks_text(c.awarded)
     return values

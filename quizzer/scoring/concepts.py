@@ -66,8 +66,8 @@ def compile_phrase(text: str, lexicon: Lexicon) -> Phrase | None:
     unique = tuple(k for k in keys if k) if ordered else tuple(dict.fromkeys(k for k in keys if k))
     if not unique:
         return None
-    negated = any(t.negated for t, k in zip(tokens, keys) if k) or all(
-        not k or t.is_negator for t, k in zip(tokens, keys)) and any(t.is_negator for t in tokens)
+    negated = any(t.negated for t, k in zip(tokens, keys, strict=True) if k) or (all(
+        not k or t.is_negator for t, k in zip(tokens, keys, strict=True)) and any(t.is_negator for t in tokens))
     return Phrase(text, unique, negated, ordered)
 
 
@@ -113,7 +113,7 @@ class Reading:
         return any(self.tokens[i].negated for i in match.positions)
 
     def _candidates(self, phrase: Phrase):
-        lists = [self.positions.get(key) for key in phrase.keys]
+        lists = [self.positions.get(key, []) for key in phrase.keys]
         if not all(lists):
             return
         if phrase.ordered:

@@ -18,7 +18,7 @@ contains, so the scorer is seen to beat the obvious measure.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..bank import Question
@@ -142,18 +142,19 @@ def evaluate_items(scorer: Scorer, items: Sequence[Item], worst: int = 10,
     expected = [i.score for i in items]
     got = [r.score for r in results]
     kinds: dict[str, list[tuple[float, float]]] = {}
-    for item, score in zip(items, got):
+    for item, score in zip(items, got, strict=True):
         kinds.setdefault(item.kind, []).append((item.score, score))
     misses = sorted(
-        (Disagreement(i.question.id, i.kind, i.score, g, i.text, i.id) for i, g in zip(items, got) if g != i.score),
+        (Disagreement(i.question.id, i.kind, i.score, g, i.text, i.id)
+         for i, g in zip(items, got, strict=True) if g != i.score),
         key=lambda d: (-abs(d.expected - d.got), d.question_id, d.id, d.text),
     )
     figures = {k: KindFigures(len(v), sum(e == g for e, g in v) / len(v), sum(g - e for e, g in v) / len(v))
                for k, v in sorted(kinds.items())}
     return Evaluation(
         count=len(items),
-        exact=sum(e == g for e, g in zip(expected, got)) / len(items),
-        within_half=sum(abs(e - g) <= 0.5 for e, g in zip(expected, got)) / len(items),
+        exact=sum(e == g for e, g in zip(expected, got, strict=True)) / len(items),
+        within_half=sum(abs(e - g) <= 0.5 for e, g in zip(expected, got, strict=True)) / len(items),
         qwk=quadratic_weighted_kappa(expected, got),
         pearson=_pearson(expected, got),
         by_kind={k: v.exact for k, v in figures.items()},
@@ -169,7 +170,7 @@ def _by_confidence(results, expected: Sequence[float]) -> dict[str, float]:
     out = {}
     for name, chosen in (("sure", [r.confidence >= 0.99 for r in results]),
                          ("doubtful", [r.confidence < 0.99 for r in results])):
-        pairs = [(r.score, e) for r, e, c in zip(results, expected, chosen) if c]
+        pairs = [(r.score, e) for r, e, c in zip(results, expected, chosen, strict=True) if c]
         out[f"{name}_share"] = len(pairs) / len(results)
         out[f"{name}_exact"] = sum(a == b for a, b in pairs) / len(pairs) if pairs else 0.0
     return out
@@ -215,9 +216,9 @@ class ReferenceComparison:
 def _macro_f1(truth: Sequence[bool], guess: Sequence[bool]) -> float:
     scores = []
     for label in (True, False):
-        tp = sum(t == label and g == label for t, g in zip(truth, guess))
-        fp = sum(t != label and g == label for t, g in zip(truth, guess))
-        fn = sum(t == label and g != label for t, g in zip(truth, guess))
+        tp = sum(t == label and g == label for t, g in zip(truth, guess, strict=True))
+        fp = sum(t != label and g == label for t, g in zip(truth, guess, strict=True))
+        fn = sum(t == label and g != label for t, g in zip(truth, guess, strict=True))
         scores.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
     return sum(scores) / 2
 
@@ -229,7 +230,7 @@ def _best_line(values: Sequence[float], truth: Sequence[bool]) -> float:
 
 
 def compare_reference(scorer: Scorer, calibration: Sequence[Item], test: Sequence[Item],
-                      graded: dict[str, Sequence[GradeResult]] | None = None) -> dict[str, ReferenceComparison]:
+                      graded: Mapping[str, Sequence[GradeResult]] | None = None) -> dict[str, ReferenceComparison]:
     """Pearson and macro-F1 on each half, the pass lines for the continuous measures
     chosen on the calibration half and applied unchanged to the test half.
     ``graded``, when given, holds each half's grades already made."""

@@ -81,7 +81,7 @@ def compose_feedback(question: Question, results: Sequence[CriterionResult],
                      verdicts: Sequence[GuardVerdict], score: float) -> str:
     """A few lines: the total, one line per criterion, then any guard that capped it."""
     lines = [f"{out_of(score, question.marks)} marks."]
-    lines += [_criterion_line(r, shown) for r, shown in zip(results, shown_awards(results, score))]
+    lines += [_criterion_line(r, shown) for r, shown in zip(results, shown_awards(results, score), strict=True)]
     lines += [v.message for v in verdicts]
     notes = [text for text in first_explanations(results) if text]
     if notes:

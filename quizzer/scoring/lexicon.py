@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from rapidfuzz.distance import OSA
 from rapidfuzz import process
+from rapidfuzz.distance import OSA
 from snowballstemmer.english_stemmer import EnglishStemmer
 
 from .text import NEGATORS, STOPWORDS, is_number, tokenize

@@ -80,7 +80,7 @@ def _sentences(model_answer: str) -> list[str]:
 def _clause_subjects(reading: Reading) -> list[str]:
     """The first meaningful word of each clause: who or what the clause is about."""
     firsts, seen = [], set()
-    for token, key in zip(reading.tokens, reading.keys):
+    for token, key in zip(reading.tokens, reading.keys, strict=True):
         if key and token.clause not in seen:
             seen.add(token.clause)
             firsts.append(key)
@@ -116,10 +116,10 @@ def _parts(reading: Reading, prompt_keys: set[str], roles: RoleSet) -> tuple[Par
     names = {name for name, _ in roles.roles}
     mentions = roles.mentions(reading) if roles else []
     by_clause: dict[int, tuple[dict[str, tuple[bool, float]], int]] = {}
-    for position, (token, key) in enumerate(zip(reading.tokens, reading.keys)):
+    for position, (token, key) in enumerate(zip(reading.tokens, reading.keys, strict=True)):
         if not key or key in names:
             continue
-        keys, first = by_clause.setdefault(token.clause, ({}, position))
+        keys, _ = by_clause.setdefault(token.clause, ({}, position))
         weight = PROMPT_WEIGHT if key in prompt_keys else LIGHT_WEIGHT if token.word in LIGHT_WORDS else 1.0
         keys.setdefault(key, (token.negated, weight))
     parts = [Part(keys, _role_at(reading, first, mentions) if mentions else None)
@@ -147,7 +147,8 @@ def key_ideas(model_answer: str, marks: float, prompt_keys: set[str], lexicon: L
         parts = _parts(reading, prompt_keys, roles or RoleSet([]))
         if not parts:  # only filler words ("they are the same"): every word is the idea
             parts = (Part({t.word: (t.negated, 1.0) for t in reading.tokens if not t.is_negator}),)
-        filtered = " ".join(t.word for t, k in zip(reading.tokens, reading.keys) if k and k not in prompt_keys)
+        filtered = " ".join(t.word for t, k in zip(reading.tokens, reading.keys, strict=True)
+                            if k and k not in prompt_keys)
         ideas.append(KeyIdea(f"idea-{index}", sentence, parts, marks / len(sentences), filtered or sentence))
     return ideas
 
@@ -161,7 +162,7 @@ def answer_clauses(reading: Reading, roles: RoleSet) -> Clauses:
     and shared by every idea of every model answer."""
     mentions = roles.mentions(reading) if roles else []
     clauses: dict[int, tuple[str | None, dict[str, set[bool]]]] = {}
-    for position, (token, key) in enumerate(zip(reading.tokens, reading.keys)):
+    for position, (token, key) in enumerate(zip(reading.tokens, reading.keys, strict=True)):
         if token.clause not in clauses:
             clauses[token.clause] = (_role_at(reading, position, mentions) if mentions else None, {})
         words = clauses[token.clause][1]
@@ -222,7 +223,7 @@ def score_idea(reading: Reading, idea: KeyIdea, similarity: float, clauses: Clau
         if reversed_parts:
             doubts += ("swap",)
     words = sorted({k for _, _, shown in covers for k in shown})
-    matched = [t.word for t, k in zip(reading.tokens, reading.keys) if k in words]
+    matched = [t.word for t, k in zip(reading.tokens, reading.keys, strict=True) if k in words]
     return CriterionResult(
         id=idea.id,
         awarded=idea.marks * share,

@@ -68,7 +68,7 @@ class RoleSet:
                     size = end - start + len(phrase.keys)
                     if start not in found or found[start][0] < size:
                         found[start] = (size, name, end)
-        mentions = []
+        mentions: list[Mention] = []
         for start in sorted(found):
             _, name, end = found[start]
             if mentions and start <= mentions[-1].end:

@@ -75,7 +75,7 @@ class Evidence:
 
 def find_evidence(reading: Reading, compiled: CompiledCriterion, mentions: Sequence[Mention]) -> Evidence:
     found, missing, swaps = [], [], []
-    for index, (original, wordings) in enumerate(zip(compiled.criterion.concepts, compiled.concepts)):
+    for index, (original, wordings) in enumerate(zip(compiled.criterion.concepts, compiled.concepts, strict=True)):
         role = compiled.criterion.role_of(index)
         match, swap = _first_attributed(reading, wordings, role, mentions)
         if match:
@@ -92,7 +92,9 @@ def _first_attributed(reading: Reading, wordings: Sequence[Phrase], role: str | 
     swap = None
     for phrase in wordings:
         for match in reading.find_all(phrase):
-            said_of, certain = attribute_with_strength(match, mentions, reading) if role and mentions else (None, False)
+            if not role or not mentions:
+                return match, None
+            said_of, certain = attribute_with_strength(match, mentions, reading)
             if said_of is None or said_of == role:
                 return match, None
             if swap is None or (certain and not swap.certain):

@@ -22,7 +22,7 @@ from .reference import KeyIdea, answer_clauses, contrasted_roles, key_ideas, sco
 from .result import CriterionResult, GradeResult
 from .roles import RoleSet
 from .rubric import CompiledCriterion, find_evidence, neighbours, score_criterion
-from .similarity import Similarity
+from .similarity import Row, Similarity
 from .text import unwrap_lines
 
 __all__ = ["Scorer", "TRUNCATED_FLAG", "truncation_note"]
@@ -41,9 +41,9 @@ class _Compiled:
     prompt_keys: frozenset[str]
     criteria: tuple[CompiledCriterion, ...]
     ideas: tuple[tuple[KeyIdea, ...], ...]  # per model answer, its key ideas
-    references: object  # similarity rows: one per criterion, or per idea of every model answer
+    references: list[Row]  # similarity rows: one per criterion, or per idea of every model answer
     roles: RoleSet
-    known: object  # the model answers and samples, indexed: what answers usually look like
+    known: dict[int, list[tuple[int, float]]]  # the model answers and samples, indexed: what answers usually look like
     model_words: int  # length of the longest model answer, in words
 
 
@@ -90,7 +90,7 @@ class Scorer:
         sections = question.explanation.sections()
         role_names = tuple((name, words[0]) for name, words in question.roles)
         models = [Reading(text, self.lexicon) for text in question.model_answers]
-        criteria = []
+        criteria: list[CompiledCriterion] = []
         for c in question.rubric:
             misconceptions = self._phrases(c.misconceptions, None)
             criteria.append(CompiledCriterion(
@@ -103,7 +103,6 @@ class Scorer:
                 benign=tuple(frozenset(k for model in models for m in model.find_all(p) for k in neighbours(model, m))
                              for p in misconceptions),
             ))
-        criteria = tuple(criteria)
         ideas: tuple[tuple[KeyIdea, ...], ...] = ()
         roles = RoleSet([(name, self._phrases(words, None)) for name, words in question.roles])
         if not criteria:
@@ -116,7 +115,7 @@ class Scorer:
         known = self.similarity.index(
             self.similarity.vectors([*question.model_answers, *(s.text for s in question.samples)]))
         model_words = max(len(text.split()) for text in question.model_answers)
-        return _Compiled(question, prompt_keys, criteria, ideas, self.similarity.vectors(references),
+        return _Compiled(question, prompt_keys, tuple(criteria), ideas, self.similarity.vectors(references),
                          roles, known, model_words)
 
     def _fitting_section(self, description: str, sections: list[tuple[str, str]]) -> str:
@@ -140,7 +139,7 @@ class Scorer:
         ``TRUNCATED_FLAG`` and its feedback ends by saying the rest was not read."""
         results = self._grade_many(items)
         return [self._noted(result) if len(answer) > MAX_ANSWER_CHARS else result
-                for result, (_, answer) in zip(results, items)]
+                for result, (_, answer) in zip(results, items, strict=True)]
 
     @staticmethod
     def _noted(result: GradeResult) -> GradeResult:
@@ -157,7 +156,7 @@ class Scorer:
             by_question: dict[str, list[int]] = {}
             for index, (question, _) in enumerate(items):
                 by_question.setdefault(question.id, []).append(index)
-            sims: dict[int, object] = {}
+            sims: dict[int, list[float]] = {}
             nearest: dict[int, float] = {}
             for indexes in by_question.values():
                 compiled = self.compiled(items[indexes[0]][0])
@@ -165,10 +164,11 @@ class Scorer:
                 if compiled.ideas:  # against a model answer, the prompt's own words say nothing
                     filtered = self.similarity.vectors(
                         [self._without(answers[i], compiled.prompt_keys) for i in indexes])
-                    sims.update(zip(indexes, self.similarity.cosine(filtered, compiled.references)))
+                    sims.update(zip(indexes, self.similarity.cosine(filtered, compiled.references), strict=True))
                 else:
-                    sims.update(zip(indexes, self.similarity.cosine(rows, compiled.references)))
-                nearest.update((i, self.similarity.nearest(row, compiled.known)) for i, row in zip(indexes, rows))
+                    sims.update(zip(indexes, self.similarity.cosine(rows, compiled.references), strict=True))
+                nearest.update((i, self.similarity.nearest(row, compiled.known))
+                               for i, row in zip(indexes, rows, strict=True))
             return [self._grade(q, self._readings[answers[i]], answers[i], sims[i], nearest[i])
                     for i, (q, _) in enumerate(items)]
         finally:
@@ -176,7 +176,7 @@ class Scorer:
 
     def _without(self, answer: str, prompt_keys: frozenset[str]) -> str:
         reading = self._readings.get(answer) or Reading(answer, self.lexicon)
-        return " ".join(t.word for t, k in zip(reading.tokens, reading.keys) if k and k not in prompt_keys)
+        return " ".join(t.word for t, k in zip(reading.tokens, reading.keys, strict=True) if k and k not in prompt_keys)
 
     def _grade(self, question: Question, reading: Reading, answer: str, sims, nearest: float) -> GradeResult:
         compiled = self.compiled(question)
@@ -214,7 +214,7 @@ class Scorer:
                              for m in reading.find_all(phrase) for p in m.positions)
 
         results = [score_criterion(reading, c, e, float(sims[i]), consistent)
-                   for i, (c, e) in enumerate(zip(compiled.criteria, evidence))]
+                   for i, (c, e) in enumerate(zip(compiled.criteria, evidence, strict=True))]
         useful = {m.sentence for found in evidence for m in found.found}
         return results, useful
 

@@ -35,7 +35,8 @@ def check_bank(bank: Bank, scorer: Scorer | None = None) -> SelfCheck:
     for question in bank:
         compiled = scorer.compiled(question)
         for index, criterion in enumerate(compiled.criteria):
-            for number, (wordings, original) in enumerate(zip(criterion.concepts, criterion.criterion.concepts)):
+            pairs = zip(criterion.concepts, criterion.criterion.concepts, strict=True)
+            for number, (wordings, original) in enumerate(pairs):
                 if not wordings:
                     errors.append(Problem(question.source, (
                         f"concept {number + 1} ({original[0]!r}) can never be found: each wording is made only of "

@@ -20,6 +20,7 @@ import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
+from itertools import pairwise
 
 __all__ = ["Similarity", "TfidfView", "char_wb_ngrams"]
 
@@ -100,7 +101,7 @@ class Similarity:
     def __init__(self, corpus: Sequence[str], keys_of: Callable[[str], list[str]]) -> None:
         def word_features(text: str) -> list[str]:
             keys = keys_of(text)
-            return keys + [f"{a} {b}" for a, b in zip(keys, keys[1:])]
+            return keys + [f"{a} {b}" for a, b in pairwise(keys)]
 
         self._words = TfidfView(word_features, corpus)
         self._chars = CharTfidfView(corpus)

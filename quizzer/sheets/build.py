@@ -77,7 +77,7 @@ class Exam:
 def student_seed(exam_seed: int, student_id: str, attempt: int = 0) -> int:
     """A stable 31-bit seed for one student (and redraw attempt): same on every machine,
     and small enough for the store's integer column on every database."""
-    digest = hashlib.sha256(f"{exam_seed}\x1f{student_id}\x1f{attempt}".encode("utf-8")).digest()
+    digest = hashlib.sha256(f"{exam_seed}\x1f{student_id}\x1f{attempt}".encode()).digest()
     return int.from_bytes(digest[:4], "big") >> 1
 
 
@@ -98,7 +98,8 @@ def _structure(bank: Bank, spec: ExamSpec, rng) -> tuple[list[Question], list[tu
     if spec.numeric > len(families):
         raise QuizzerError(f"--numeric {spec.numeric} asks for more numeric items than the "
                            f"{len(families)} variant families of the selected questions.")
-    picked = [families[i] for i in sorted(rng.choice(len(families), size=spec.numeric, replace=False))] if spec.numeric else []
+    chosen = sorted(rng.choice(len(families), size=spec.numeric, replace=False)) if spec.numeric else []
+    picked = [families[i] for i in chosen]
     return saqs, picked
 
 

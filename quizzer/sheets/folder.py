@@ -195,9 +195,7 @@ def survey(folder: Path) -> FolderContents:
         if entry.name == "manifest.json" and regular and (found := _is_manifest(path)) is not None:
             exam_id = found or None
             ours.append(path)
-        elif entry.name in BUILD_FILES[:-1] and regular:
-            ours.append(path)
-        elif entry.name == MARKS and regular and _is_marks(path):
+        elif (entry.name in BUILD_FILES[:-1] and regular) or (entry.name == MARKS and regular and _is_marks(path)):
             ours.append(path)
         elif entry.name in PAGE_FOLDERS and entry.is_dir(follow_symlinks=False):
             _sort_page_folder(entry, PAGE_FOLDERS[entry.name], ours, others)

@@ -128,10 +128,11 @@ def _why(text: str, exc: AnswerError) -> str:
 
 
 def _mark_numeric(item: SheetItem, answer: TypedAnswer) -> ItemMark:
-    from ..variants.parse import parse_answer
     from ..variants import generate
     from ..variants.check import mark
+    from ..variants.parse import parse_answer
 
+    assert item.family is not None and item.seed is not None, "only numeric items are marked here"
     variant = generate(item.family, item.seed)
     count = len(variant.answer) if isinstance(variant.answer, list) else None
     try:

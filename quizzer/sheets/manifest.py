@@ -51,7 +51,8 @@ class LoadedExam:
 
     def edited_questions(self, bank: Bank) -> list[str]:
         """Questions whose rubric, prompt or model answer changed since the exam was built."""
-        return [qid for qid, digest in self.hashes.items() if bank.get(qid) and bank.get(qid).content_hash != digest]
+        return [qid for qid, digest in self.hashes.items()
+                if (question := bank.get(qid)) is not None and question.content_hash != digest]
 
 
 def read_manifest(path: Path, bank: Bank) -> LoadedExam:
@@ -75,11 +76,12 @@ def _parse(data: dict[str, Any], bank: Bank, path: Path) -> LoadedExam:
     spec_data = dict(data["spec"])
     spec_data["questions"] = tuple(spec_data.get("questions", ()))
     spec = ExamSpec(**spec_data)
-    missing = [q["question_id"] for q in data["questions"] if bank.get(q["question_id"]) is None]
+    found = [bank.get(q["question_id"]) for q in data["questions"]]
+    missing = [q["question_id"] for q, question in zip(data["questions"], found, strict=True) if question is None]
     if missing:
         raise QuizzerError(f"The manifest {path} uses questions not in this bank: {', '.join(missing)}.",
                            "grade with the bank the exam was built from (--bank).")
-    questions = tuple(bank.get(q["question_id"]) for q in data["questions"])
+    questions = tuple(question for question in found if question is not None)
     sheets = []
     for entry in data["students"]:
         student = Student(str(entry["student_id"]), str(entry["name"]), dict(entry.get("extra", {})))

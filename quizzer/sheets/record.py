@@ -19,7 +19,6 @@ __all__ = ["store_results"]
 def store_results(store, exam: Exam, results: list[StudentResult], now: datetime) -> int:
     """Record each student's exam as a finished session; grading again replaces it."""
     from ..store import NewResponse
-
     from ..store.store import check_user_name
 
     for r in results:  # every name first: a bad one must not leave the exam half stored

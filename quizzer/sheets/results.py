@@ -34,9 +34,10 @@ def write_results(results: list[StudentResult], exam: Exam, folder: Path, paper:
     max and notes: what was marked 0 without being read) and a result page each."""
     folder = Path(folder)
     ids = [r.sheet.student.student_id for r in results]
-    check_grade_folder(folder, (exam.exam_id, exam.created_at.isoformat()), ids)  # the command checks before grading; this keeps callers safe
+    # the command checks before grading; this keeps callers safe
+    check_grade_folder(folder, (exam.exam_id, exam.created_at.isoformat()), ids)
     names = student_filenames(ids)
-    pages = {}
+    pages: dict[str, str | bytes] = {}
     for r in results:
         body = render("exam/result.html", exam=exam, result=r)
         pages[f"results/{names[r.sheet.student.student_id]}.html"] = render(

@@ -27,7 +27,9 @@ class Student:
 def read_roster(path: Path) -> list[Student]:
     """Every student of ``path``; all problems are reported together, naming rows."""
     table = read_csv(path, "the roster", required=("student_id", "name"))
-    students, problems, seen = [], [], {}
+    students: list[Student] = []
+    problems: list[str] = []
+    seen: dict[str, int] = {}
     for line, row, extra in table.rows:
         sid = row["student_id"].strip()
         name = " ".join(row["name"].split())

@@ -105,7 +105,10 @@ def write_files(folder: Path, files: dict[str, str | bytes]) -> None:
     eight at a time 2.2 s, because the disk commits waiting flushes together."""
     def one(item: tuple[str, str | bytes]) -> None:
         name, content = item
-        (write_bytes if isinstance(content, bytes) else write_utf8)(folder / name, content)
+        if isinstance(content, bytes):
+            write_bytes(folder / name, content)
+        else:
+            write_utf8(folder / name, content)
 
     with ThreadPoolExecutor(max_workers=WRITERS) as pool:
         for _ in pool.map(one, files.items()):  # re-raises the first failure, naming its file

@@ -19,12 +19,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from itertools import islice
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine, column, insert, table
 
 from ..errors import QuizzerError
 from . import summaries
 from .models import Base
+
+if TYPE_CHECKING:
+    from psycopg.sql import Composable
 
 __all__ = ["BulkWriter", "CopyWriter", "bulk_writer", "TABLES", "CHUNK"]
 
@@ -70,11 +74,12 @@ class BulkWriter:
         # The Core insert, compiled once; rows go to the driver's executemany as they are
         # (as tuples when the driver's parameters are positional), with no per-row processing.
         compiled = insert(table(name, *map(column, columns))).compile(dialect=self.connection.dialect)
-        positional = compiled.positional and tuple(compiled.positiontup) == columns
+        positional = (compiled.positional and compiled.positiontup is not None
+                      and tuple(compiled.positiontup) == columns)
         count = 0
         for chunk in _chunks(rows):
             self.connection.exec_driver_sql(compiled.string, chunk if positional else
-                                            [dict(zip(columns, row)) for row in chunk])
+                                            [dict(zip(columns, row, strict=True)) for row in chunk])
             count += len(chunk)
         return count
 
@@ -95,10 +100,12 @@ class CopyWriter(BulkWriter):
 
     def __init__(self, connection: Connection) -> None:
         super().__init__(connection)
-        self.raw = connection.connection.driver_connection
+        raw = connection.connection.driver_connection
+        assert raw is not None, "an open Connection holds its driver's connection"
+        self.raw = raw
         self._restore: list[str] = []
 
-    def _sql(self, statement: str, params=None):
+    def _sql(self, statement: str | Composable, params=None):
         return self.raw.execute(statement, params)
 
     def start(self, where: str, replace: bool) -> None:
@@ -165,7 +172,7 @@ def _sqlite_cache(connection: Connection) -> Iterator[None]:
     if connection.dialect.name != "sqlite":
         yield
         return
-    before = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+    before = connection.exec_driver_sql("PRAGMA cache_size").scalar_one()
     connection.exec_driver_sql(f"PRAGMA cache_size={-SQLITE_CACHE_KB}")
     try:
         yield

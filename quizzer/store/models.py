@@ -11,16 +11,16 @@ shown again, regraded, and aggregated in SQL for reports.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, ClassVar, cast
 
-from sqlalchemy import JSON, DateTime, Float, ForeignKey, Index, Integer, String, Text, TypeDecorator
+from sqlalchemy import JSON, DateTime, Float, ForeignKey, Index, Integer, String, Table, Text, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from ..limits import MAX_ANSWER_CHARS
 from ..misconceptions import parts as misconception_parts
 
-__all__ = ["Base", "UserString", "UserText", "clean_text", "REPLACEMENT", "User", "QuizSession", "Response",
+__all__ = ["Base", "table_of", "UserString", "UserText", "clean_text", "REPLACEMENT", "User", "QuizSession", "Response",
            "CriterionResult", "ReviewState", "Regrade", "UTCDateTime",
            "QuestionProgress", "CriterionProgress", "MisconceptionCount", "criterion_rows", "misconception_parts"]
 
@@ -36,10 +36,10 @@ class UTCDateTime(TypeDecorator):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given to the store; pass an aware UTC time")
-        return value.astimezone(timezone.utc).replace(tzinfo=None)
+        return value.astimezone(UTC).replace(tzinfo=None)
 
     def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
-        return value.replace(tzinfo=timezone.utc) if value is not None else None
+        return value.replace(tzinfo=UTC) if value is not None else None
 
 
 REPLACEMENT = "\ufffd"  # what a NUL character is stored as
@@ -88,7 +88,13 @@ class UserText(TypeDecorator):
 
 
 class Base(DeclarativeBase):
-    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+def table_of(model: type[Base]) -> Table:
+    """A model's table, for Core queries. SQLAlchemy types ``__table__`` as any
+    selectable, since a class may be mapped to a join; every model here has a table."""
+    return cast(Table, model.__table__)
 
 
 class User(Base):

@@ -13,30 +13,52 @@ same SQL the summaries are rebuilt with. The rows are plain values
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime, timezone
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import Connection, String, and_, func, select, type_coerce
 
 from . import summaries
-from .models import CriterionProgress, CriterionResult, MisconceptionCount, QuestionProgress, QuizSession, Response, \
-    ReviewState, User
-from .report_rows import CardRow, CriterionRow, FamilyRow, MisconceptionRow, QuestionRow, Scope, SessionRow, \
-    StudentData, TotalsRow
+from .models import (
+    CriterionProgress,
+    CriterionResult,
+    MisconceptionCount,
+    QuestionProgress,
+    QuizSession,
+    Response,
+    ReviewState,
+    User,
+    table_of,
+)
+from .report_rows import (
+    CardRow,
+    CriterionRow,
+    FamilyRow,
+    MisconceptionRow,
+    QuestionRow,
+    Scope,
+    SessionRow,
+    StudentData,
+    TotalsRow,
+)
 
 __all__ = ["fetch", "attach_sessions", "exam_sessions", "Scope", "StudentData"]
 
-R, S, C = Response.__table__, QuizSession.__table__, CriterionResult.__table__
-QP, CP, MC = QuestionProgress.__table__, CriterionProgress.__table__, MisconceptionCount.__table__
+R, S, C = table_of(Response), table_of(QuizSession), table_of(CriterionResult)
+QP, CP, MC = table_of(QuestionProgress), table_of(CriterionProgress), table_of(MisconceptionCount)
 
 
-def _utc(value) -> datetime | None:
+def _utc(value) -> datetime:
     """Times computed in SQL come back aware from PostgreSQL, and naive or as text
     from SQLite; the store keeps UTC either way."""
-    if value is None:
-        return None
     if isinstance(value, str):  # SQLite keeps "2026-11-24 09:30:00.000000"
         return datetime.fromisoformat(value + "+00:00")
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _utc_or_none(value) -> datetime | None:
+    return None if value is None else _utc(value)
 
 
 def _raw(column):
@@ -89,26 +111,27 @@ def _answers(db: Connection, ids: list[int], chunk: int = 5_000) -> dict[int, st
     return found
 
 
-def _session_criteria(scope: Scope):
-    return C.c.response_id.in_(select(R.c.id).where(R.c.session_id.in_(scope.session_ids)))
+def _session_criteria(session_ids: tuple[int, ...]):
+    return C.c.response_id.in_(select(R.c.id).where(R.c.session_id.in_(session_ids)))
 
 
 def _criterion_rows(db: Connection, scope: Scope):
     if scope.session_ids is None:
         query = select(*(CP.c[name] for name in summaries.CRITERION_COLUMNS)).where(_where(CP, scope))
     else:
-        query = summaries.criterion_summary(_session_criteria(scope))
+        query = summaries.criterion_summary(_session_criteria(scope.session_ids))
     for user, qid, cid, n, missed, awarded, top in db.execute(query).all():
         yield user, CriterionRow(qid, cid, n, int(missed), float(awarded), float(top))
 
 
 def _misconception_rows(db: Connection, scope: Scope):
+    rows: Sequence[Sequence[Any]]
     if scope.session_ids is None:
         rows = db.execute(select(*(_raw(MC.c[name]) if name == "last_seen" else MC.c[name]
                                    for name in summaries.MISCONCEPTION_COLUMNS)).where(_where(MC, scope))).all()
     else:
         rows = [tuple(r[name] for name in summaries.MISCONCEPTION_COLUMNS)
-                for r in summaries.misconception_summary(db, _session_criteria(scope))]
+                for r in summaries.misconception_summary(db, _session_criteria(scope.session_ids))]
     for user, qid, cid, phrase, n, seen, words in rows:
         yield user, MisconceptionRow(qid, cid, phrase, n, _utc(seen), words)
 
@@ -144,12 +167,12 @@ def _totals(questions: list[QuestionRow], sessions: int) -> TotalsRow | None:
 
 
 def _cards(db: Connection, scope: Scope):
-    T = ReviewState.__table__
+    T = table_of(ReviewState)
     query = select(T.c.user_id, T.c.question_id, _raw(T.c.due), T.c.reviews, T.c.stability, _raw(T.c.last_review))
     if scope.user_id is not None:
         query = query.where(T.c.user_id == scope.user_id)
     for user, qid, due, reviews, stability, last in db.execute(query).all():
-        yield user, CardRow(qid, _utc(due), reviews, stability, _utc(last))
+        yield user, CardRow(qid, _utc(due), reviews, stability, _utc_or_none(last))
 
 
 def fetch(db: Connection, scope: Scope, with_sessions: bool = True) -> dict[int, StudentData]:
@@ -158,11 +181,12 @@ def fetch(db: Connection, scope: Scope, with_sessions: bool = True) -> dict[int,
     ``with_sessions=False`` leaves out each session's row (only the score-over-time
     chart needs them, and a class has a hundred thousand); ``attach_sessions``
     adds them later."""
-    users = select(User.__table__.c.id, User.__table__.c.name)
+    U = table_of(User)
+    users = select(U.c.id, U.c.name)
     if scope.user_id is not None:
-        users = users.where(User.__table__.c.id == scope.user_id)
+        users = users.where(U.c.id == scope.user_id)
     elif scope.session_ids is not None:
-        users = users.where(User.__table__.c.id.in_(select(S.c.user_id).where(S.c.id.in_(scope.session_ids))))
+        users = users.where(U.c.id.in_(select(S.c.user_id).where(S.c.id.in_(scope.session_ids))))
     scoped = scope.session_ids is not None
     data = {uid: StudentData(uid, name, scoped=scoped) for uid, name in db.execute(users)}
     questions, families = _question_rows(db, scope)

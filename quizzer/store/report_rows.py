@@ -66,7 +66,7 @@ class MisconceptionRow(NamedTuple):
     question_id: str
     criterion_id: str
     text: str  # the bank's phrase
-    count: int
+    times: int  # how often it was written (not `count`, which is tuple's method)
     last_seen: datetime
     words: str  # the student's own words, most recently
 

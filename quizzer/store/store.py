@@ -59,7 +59,7 @@ class Store:
     def close(self) -> None:
         self.engine.dispose()
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -296,7 +296,7 @@ class Store:
         with self._reading() as db:
             rows = db.execute(select(Regrade.old_score, Regrade.new_score, Regrade.regraded_at)
                               .where(Regrade.response_id == response_id).order_by(Regrade.id))
-            return [tuple(r) for r in rows]
+            return [(old, new, when) for old, new, when in rows]
 
     def delete_sessions(self, user: str, kind: str, title: str) -> int:
         """Remove a user's sessions of one kind and title (an exam graded again)."""

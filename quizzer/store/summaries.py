@@ -23,14 +23,22 @@ from typing import Any
 from sqlalchemy import Connection, and_, case, delete, func, literal, literal_column, select, union_all, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from .models import CriterionProgress, CriterionResult, MisconceptionCount, QuestionProgress, QuizSession, Response, \
-    misconception_parts
+from .models import (
+    CriterionProgress,
+    CriterionResult,
+    MisconceptionCount,
+    QuestionProgress,
+    QuizSession,
+    Response,
+    misconception_parts,
+    table_of,
+)
 
 __all__ = ["record", "rebuild", "ALL_FAMILIES", "question_summary", "criterion_summary", "misconception_summary",
            "QUESTION_COLUMNS", "CRITERION_COLUMNS", "MISCONCEPTION_COLUMNS"]
 
-QP, CP, MC = QuestionProgress.__table__, CriterionProgress.__table__, MisconceptionCount.__table__
-R, C, S = Response.__table__, CriterionResult.__table__, QuizSession.__table__
+QP, CP, MC = table_of(QuestionProgress), table_of(CriterionProgress), table_of(MisconceptionCount)
+R, C, S = table_of(Response), table_of(CriterionResult), table_of(QuizSession)
 
 
 def _insert(connection: Connection, table):

@@ -21,7 +21,7 @@ __all__ = ["render_question_table", "render_question", "render_grade", "render_e
            "render_summary", "render_stats"]
 
 
-def render_question_table(console: "Console", questions: "list[Question]") -> None:
+def render_question_table(console: Console, questions: list[Question]) -> None:
     from rich.table import Table
 
     if not questions:
@@ -44,7 +44,7 @@ def render_question_table(console: "Console", questions: "list[Question]") -> No
     console.print(f"\n{len(questions)} questions, {marks_text(total)} marks")
 
 
-def render_question(console: "Console", q: "Question") -> None:
+def render_question(console: Console, q: Question) -> None:
     """A question as a teacher reads it: prompt, rubric, model answer, explanation."""
     from rich.markup import escape
 
@@ -77,7 +77,7 @@ def render_question(console: "Console", q: "Question") -> None:
         console.print(f"Graded samples: {len(q.samples)}")
 
 
-def render_grade(console: "Console", question: "Question", result) -> None:
+def render_grade(console: Console, question: Question, result) -> None:
     """A graded answer: the total, each criterion with its evidence, the guards.
 
     The marks beside the criteria add up to the total even when a guard capped
@@ -91,7 +91,8 @@ def render_grade(console: "Console", question: "Question", result) -> None:
     console.print(f"[bold {colour}]{out_of(result.score, result.max)}[/bold {colour}]"
                   f" for {escape(question.id)}. {escape(question.title)}")
     explanations = first_explanations(result.criteria)
-    for c, shown, explanation in zip(result.criteria, shown_awards(result.criteria, result.score), explanations):
+    awards = shown_awards(result.criteria, result.score)
+    for c, shown, explanation in zip(result.criteria, awards, explanations, strict=True):
         reason = c.reason + ("; the total is capped (see below)" if capped(c, shown) else "")
         console.print(f"  {mark_symbol(shown, c.max)} {escape(c.id)}  {out_of(shown, c.max)}  "
                       f"[dim]{escape(reason)}[/dim]")
@@ -109,7 +110,7 @@ def render_grade(console: "Console", question: "Question", result) -> None:
             console.print(f"  [yellow]![/yellow] {escape(line)}")
 
 
-def render_explanation(console: "Console", question: "Question") -> None:
+def render_explanation(console: Console, question: Question) -> None:
     from rich.markup import escape
 
     for title, text in question.explanation.sections():
@@ -118,7 +119,7 @@ def render_explanation(console: "Console", question: "Question") -> None:
         console.print(f"See also: {', '.join(question.explanation.connections)}")
 
 
-def render_outcome(console: "Console", presented, outcome) -> None:
+def render_outcome(console: Console, presented, outcome) -> None:
     """Feedback right after an answer: marks, what earned them, the model answer."""
     from rich.markup import escape
 
@@ -142,7 +143,7 @@ def render_outcome(console: "Console", presented, outcome) -> None:
         console.print(f"[bold]Model answer[/bold]: {escape(presented.question.model_answer)}")
 
 
-def render_summary(console: "Console", run, show_feedback: bool) -> None:
+def render_summary(console: Console, run, show_feedback: bool) -> None:
     """The end of a quiz: every item with its marks, and the total."""
     from rich.markup import escape
     from rich.table import Table
@@ -166,7 +167,7 @@ def render_summary(console: "Console", run, show_feedback: bool) -> None:
                 console.print(f"\n[bold]{r.position + 1}. {escape(r.question_id)}[/bold]\n{escape(r.feedback)}")
 
 
-def render_stats(console: "Console", summary) -> None:
+def render_stats(console: Console, summary) -> None:
     from rich.markup import escape
     from rich.table import Table
 
@@ -187,6 +188,7 @@ def render_stats(console: "Console", summary) -> None:
         console.print("[bold]Recent sessions[/bold]")
         for s in summary.recent:
             state = "finished" if s["finished"] else "unfinished (quizzer quiz --resume)"
-            console.print(f"  #{s['id']} {s['started_at'][:16]} {s['mode']}: {s['answered']}/{s['items']} answered, {state}")
+            console.print(f"  #{s['id']} {s['started_at'][:16]} {s['mode']}: "
+                          f"{s['answered']}/{s['items']} answered, {state}")
     due = ", ".join(summary.due) if summary.due else "nothing"
     console.print(f"[bold]Due for review:[/bold] {due}")

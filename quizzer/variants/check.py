@@ -133,7 +133,7 @@ def mark(variant: Variant, parsed: Any) -> CheckResult:
     expected = variant.answer
     typed = parsed if isinstance(parsed, list) else [parsed]
     wanted = expected if isinstance(expected, list) else [expected]
-    right = [matches(t, w, variant.tolerance) for t, w in zip(typed, wanted)]
+    right = [matches(t, w, variant.tolerance) for t, w in zip(typed, wanted, strict=True)]
     score = round(MAX_MARK * sum(right) / len(right), 4)
     if all(right):
         return CheckResult(True, score, MAX_MARK, expected, parsed, _praise(variant))
@@ -179,7 +179,7 @@ def _recognise(variant: Variant, typed: list, right: list[bool]) -> Mistake | No
         predicted = mistake.value if isinstance(mistake.value, list) else [mistake.value]
         if len(predicted) != len(typed):
             continue
-        if all(ok or matches(t, p, tolerance) for t, p, ok in zip(typed, predicted, right)):
+        if all(ok or matches(t, p, tolerance) for t, p, ok in zip(typed, predicted, right, strict=True)):
             return mistake
     return None
 

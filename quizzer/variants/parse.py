@@ -21,6 +21,7 @@ from __future__ import annotations
 import ast
 import math
 import re
+from collections.abc import Callable
 from typing import Any
 
 from ..errors import AnswerError
@@ -36,7 +37,7 @@ MAX_ELEMENTS = 100
 YES = frozenset({"yes", "y", "true", "t", "1"})
 NO = frozenset({"no", "n", "false", "f", "0"})
 
-FUNCTIONS = {"sqrt": math.sqrt, "exp": math.exp, "log": math.log, "ln": math.log,
+FUNCTIONS: dict[str, Callable[[float], float]] = {"sqrt": math.sqrt, "exp": math.exp, "log": math.log, "ln": math.log,
              "log10": math.log10, "log2": math.log2, "abs": abs}
 CONSTANTS = {"pi": math.pi, "e": math.e}
 
@@ -195,5 +196,5 @@ def parse_answer(text: str, answer_type: str, unit: str = "", length: int | None
                               "give a single number (use a decimal point, not a comma: 0.25)")
         value = value[0]
     if answer_type == "integer" and value == round(value) and abs(value) < 2**53:
-        return int(round(value))
+        return round(value)
     return value

@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -15,7 +15,7 @@ from quizzer.cli import cli
 from quizzer.errors import QuizzerError
 from quizzer.limits import MAX_ANSWER_CHARS, MAX_NAME_CHARS
 
-NOW = datetime(2026, 12, 1, tzinfo=timezone.utc)
+NOW = datetime(2026, 12, 1, tzinfo=UTC)
 
 
 @pytest.mark.parametrize("args,message", [

@@ -15,7 +15,7 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -25,7 +25,7 @@ from quizzer.reports import class_report, student_report
 from quizzer.store import NewResponse, Store
 from quizzer.textfile import FORMULA_STARTS
 
-NOW = datetime(2026, 11, 24, 9, 30, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
 QUIZZER = [str(Path(sys.executable).with_name("quizzer"))]
 STUDENTS = 150  # more than write.PARALLEL_FROM, so the pages are drawn by forked workers
 

@@ -18,7 +18,7 @@ import sqlite3
 import subprocess
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pexpect
@@ -31,7 +31,7 @@ from quizzer.quiz import QuizEngine, QuizOptions
 from quizzer.store import NewResponse, Store
 
 QUIZZER = str(Path(sys.executable).with_name("quizzer"))
-NOW = datetime(2026, 11, 24, 10, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 ANSWER = ("A single perceptron computes a weighted sum plus bias, so its decision boundary is one straight "
           "line. XOR puts its positive points on opposite corners of the square, so no straight line separates "
           "the classes: XOR is not linearly separable.")

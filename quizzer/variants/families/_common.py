@@ -59,7 +59,7 @@ def signed(rng: Any, lo: float, hi: float, decimals: int, size: int | None = Non
     scale = 10**decimals
     count = 1 if size is None else size
     draws = rng.integers(round(lo * scale), round(hi * scale) + 1, size=2 * count)
-    values = [(int(k) if int(s) % 2 else -int(k)) for k, s in zip(draws[:count], draws[count:])]
+    values = [(int(k) if int(s) % 2 else -int(k)) for k, s in zip(draws[:count], draws[count:], strict=True)]
     values = values if decimals == 0 else [v / scale for v in values]
     return values[0] if size is None else values
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import math
 
 from ..family import Family, Mistake, Tolerance
-from ._common import (np, clean, fmt, fmt_list, grid, ints, num, paren, pick, sig3_prompt, sigmoid,
-                      signed)
+from ._common import clean, fmt, fmt_list, grid, ints, np, num, paren, pick, sig3_prompt, sigmoid, signed
 
 __all__ = ["FAMILIES"]
 
@@ -117,7 +116,7 @@ def _hidden_solve(p) -> float:
 
 def _hidden_solution(p, answer) -> list[str]:
     steps = ["Each hidden unit computes σ(w_i·x + b_i); the output adds them up weighted by v_i."]
-    for i, (v, w, b) in enumerate(zip(p["v"], p["w"], p["b"]), start=1):
+    for i, (v, w, b) in enumerate(zip(p["v"], p["w"], p["b"], strict=True), start=1):
         z = w * p["x"] + b
         steps.append(f"Unit {i}: z = {paren(w)}·{paren(p['x'])} + {paren(b)} = {num(z)}, "
                      f"σ(z) = {num(_py_sigmoid(z))}, times v = {fmt(v)}: {num(v * _py_sigmoid(z))}")
@@ -126,7 +125,7 @@ def _hidden_solution(p, answer) -> list[str]:
 
 
 def _hidden_mistakes(p) -> list[Mistake]:
-    units = list(zip(p["v"], p["w"], p["b"]))
+    units = list(zip(p["v"], p["w"], p["b"], strict=True))
     return [Mistake("no-sigmoid", clean(sum(v * (w * p["x"] + b) for v, w, b in units)),
                     "the hidden units were left linear: apply σ to each w_i·x + b_i."),
             Mistake("no-bias", clean(sum(v * _py_sigmoid(w * p["x"]) for v, w, b in units)),

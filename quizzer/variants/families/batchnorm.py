@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from ..family import Family, Mistake, Tolerance
-from ._common import np, clean, clean_list, fmt, fmt_list, fmt_sum, grid, ints, num, pick
+from ._common import clean, clean_list, fmt, fmt_list, fmt_sum, grid, ints, np, num, pick
 
 __all__ = ["FAMILIES"]
 

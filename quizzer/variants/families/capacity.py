@@ -2,9 +2,24 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from ..family import Family, Mistake, Tolerance
-from ._common import (np, DECIMALS_4, clean, clean_list, fmt, fmt_list, fmt_sum, grid, ints, num, paren, pick,
-                      sig3_prompt)
+from ._common import (
+    DECIMALS_4,
+    clean,
+    clean_list,
+    fmt,
+    fmt_list,
+    fmt_sum,
+    grid,
+    ints,
+    np,
+    num,
+    paren,
+    pick,
+    sig3_prompt,
+)
 
 __all__ = ["FAMILIES"]
 
@@ -26,12 +41,12 @@ def _layers(rng) -> list[int]:
 
 def _counts(layers: list[int]) -> tuple[int, int]:
     """(weights, biases) of a dense network with these layer sizes."""
-    pairs = list(zip(layers[:-1], layers[1:]))
+    pairs = list(pairwise(layers))
     return sum(a * b for a, b in pairs), sum(b for _, b in pairs)
 
 
 def _count_steps(layers: list[int]) -> list[str]:
-    terms = [f"{a}·{b} + {b}" for a, b in zip(layers[:-1], layers[1:])]
+    terms = [f"{a}·{b} + {b}" for a, b in pairwise(layers)]
     weights, biases = _counts(layers)
     return [f"Weights and biases layer by layer: {' + '.join(f'({t})' for t in terms)}",
             f"= {weights} weights + {biases} biases = {weights + biases}"]
@@ -87,13 +102,14 @@ def _gd_solve(p) -> list[float]:
 
 def _gd_solution(p, answer) -> list[str]:
     steps = ["Gradient descent moves every weight against its gradient: w ← w − lr·g."]
-    steps += [f"{fmt(w)} − {fmt(p['lr'])}·{paren(g)} = {num(a)}" for w, g, a in zip(p["w"], p["grads"], answer)]
+    steps += [f"{fmt(w)} − {fmt(p['lr'])}·{paren(g)} = {num(a)}"
+              for w, g, a in zip(p["w"], p["grads"], answer, strict=True)]
     steps.append(f"Answer: [{', '.join(num(a) for a in answer)}]")
     return steps
 
 
 def _gd_mistakes(p) -> list[Mistake]:
-    pairs = list(zip(p["w"], p["grads"]))
+    pairs = list(zip(p["w"], p["grads"], strict=True))
     return [Mistake("wrong-sign", [clean(w + p["lr"] * g) for w, g in pairs],
                     "the step went uphill: subtract lr·g."),
             Mistake("no-learning-rate", [clean(w - g) for w, g in pairs],

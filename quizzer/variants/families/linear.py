@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from ..family import Family, Mistake, Tolerance
-from ._common import np, clean, clean_list, fmt, fmt_list, fmt_matrix, grid, num, paren, sig3_prompt, signed
+from ._common import clean, clean_list, fmt, fmt_list, fmt_matrix, grid, np, num, paren, sig3_prompt, signed
 
 __all__ = ["FAMILIES"]
 

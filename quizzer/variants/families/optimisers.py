@@ -5,8 +5,7 @@ from __future__ import annotations
 import math
 
 from ..family import Family, Mistake, Tolerance
-from ._common import (np, DECIMALS_4, clean, clean_list, fmt, fmt_list, grid, ints, num, paren, pick, sig3_prompt,
-                      signed)
+from ._common import DECIMALS_4, clean, clean_list, fmt, fmt_list, grid, ints, np, num, paren, pick, sig3_prompt, signed
 
 __all__ = ["FAMILIES", "momentum", "adam"]
 

@@ -7,9 +7,13 @@ sign would flip stops at exactly zero. That is why L1 yields sparse weights.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from ..family import Family, Mistake, Tolerance
-from ._common import np, DECIMALS_4, clean, clean_list, fmt, fmt_list, ints, num, paren, pick, signed
+from ._common import DECIMALS_4, clean, clean_list, fmt, fmt_list, ints, np, num, paren, pick, signed
+
+if TYPE_CHECKING:
+    import numpy
 
 __all__ = ["FAMILIES", "l1_step"]
 
@@ -24,7 +28,7 @@ def _rate_and_strength(rng, lrs, lams, lo: float, hi: float) -> tuple[float, flo
             return lr, lam
 
 
-def l1_step(w, step: float, clip: bool = True) -> np.ndarray:
+def l1_step(w, step: float, clip: bool = True) -> numpy.ndarray:
     """w − step·sign(w); with ``clip``, weights that would change sign stop at 0."""
     w = np.asarray(w, dtype=float)
     moved = w - step * np.sign(w)
@@ -58,7 +62,7 @@ def _l1_solution(p, answer) -> list[str]:
     step = clean(p["lr"] * p["lam"])
     steps = [f"Every weight moves {fmt(step)} = lr·lam towards zero, whatever its size; "
              "one closer to zero than that stops at 0."]
-    for w, a in zip(p["w"], answer):
+    for w, a in zip(p["w"], answer, strict=True):
         if abs(w) <= step:
             steps.append(f"{fmt(w)}: |w| ≤ {fmt(step)}, so it stops at 0")
         else:
@@ -102,7 +106,7 @@ def _l2_solution(p, answer) -> list[str]:
     shrink = clean(1 - 2 * p["lr"] * p["lam"])
     return ["The gradient of lam·w² is 2·lam·w, so w ← w − lr·2·lam·w = (1 − 2·lr·lam)·w (weight decay).",
             f"1 − 2·{fmt(p['lr'])}·{fmt(p['lam'])} = {num(shrink, 6)}",
-            *[f"{num(shrink, 6)}·{paren(w)} = {num(a)}" for w, a in zip(p["w"], answer)],
+            *[f"{num(shrink, 6)}·{paren(w)} = {num(a)}" for w, a in zip(p["w"], answer, strict=True)],
             "Every weight shrinks by the same fraction; none becomes exactly zero."]
 
 

@@ -3,8 +3,21 @@
 from __future__ import annotations
 
 from ..family import Family, Mistake, Tolerance
-from ._common import (np, DECIMALS_4, clean, clean_list, fmt, fmt_list, fmt_sum, grid, ints, num, paren, pick,
-                      sig3_prompt)
+from ._common import (
+    DECIMALS_4,
+    clean,
+    clean_list,
+    fmt,
+    fmt_list,
+    fmt_sum,
+    grid,
+    ints,
+    np,
+    num,
+    paren,
+    pick,
+    sig3_prompt,
+)
 
 __all__ = ["FAMILIES"]
 

@@ -6,7 +6,7 @@ import math
 from itertools import accumulate
 
 from ..family import Family, Mistake, Tolerance
-from ._common import np, clean, clean_list, fmt, fmt_list, grid, ints, num, pick
+from ._common import clean, clean_list, fmt, fmt_list, grid, ints, np, num, pick
 
 __all__ = ["FAMILIES"]
 
