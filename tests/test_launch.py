@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from quizzer.cli import cli
-from quizzer.launch import cached_help, help_file, help_key
+from quizzer.launch import cached_help, help_key
 
 QUIZZER = str(Path(sys.executable).with_name("quizzer"))
 
@@ -19,12 +19,23 @@ def clicks_help(runner) -> str:
     return result.output
 
 
+def installed_cache(env: dict[str, str], cwd: Path) -> tuple[Path, str]:
+    """Where the installed ``quizzer`` keeps its help, and the key it writes first: the
+    tests may import the checkout's package while the command runs an installed copy
+    (as in CI), whose files have other times."""
+    script = "from quizzer.launch import help_file, help_key; print(help_file()); print(help_key(), end='')"
+    where = subprocess.run([sys.executable, "-c", script], env=env, cwd=cwd, capture_output=True, text=True,
+                           check=True)
+    path, key = where.stdout.split("\n", 1)
+    return Path(path), key
+
+
 def test_top_level_help_is_clicks_text_first_made_then_from_the_cache(tmp_path, runner):
     env = {**os.environ, "QUIZZER_INSTANCE": str(tmp_path)}
-    cached = Path(help_file())
+    cached, key = installed_cache(env, tmp_path)
     cached.unlink(missing_ok=True)
     first = subprocess.run([QUIZZER, "--help"], env=env, capture_output=True, text=True, check=True)
-    assert cached.read_text(encoding="utf-8") == help_key() + first.stdout
+    assert cached.read_text(encoding="utf-8") == key + first.stdout
     second = subprocess.run([QUIZZER, "-h"], env=env, capture_output=True, text=True, check=True)
     assert first.stdout == second.stdout == clicks_help(runner)
     assert first.stderr == second.stderr == ""
