@@ -206,3 +206,21 @@ def test_values_json_cannot_hold_are_never_cached(tmp_path):
     cache.put(some_file, digest, {"a": 1})
     assert cache.get(some_file, digest) == {"a": 1}
     assert cache.get(some_file, "1" * 64) is MISSING  # other bytes, other entry
+
+
+def test_a_cached_bank_loads_without_pyyaml(tmp_path):
+    """PyYAML is only needed to parse a file the cache does not hold (see yamlfile)."""
+    import subprocess
+    import sys
+
+    bank = Path(__file__).resolve().parents[1] / "questions"
+    cache = tmp_path / "cache"
+    script = ("import sys; from pathlib import Path; from quizzer.bank import load_bank; "
+              f"b = load_bank(Path({str(bank)!r}), cache_dir=Path({str(cache)!r})); "
+              "print(len(b), 'yaml' in sys.modules)")
+
+    def load() -> str:
+        return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+
+    assert load() == "20 True\n"  # the first load parses every file
+    assert load() == "20 False\n"  # the second takes them all from the cache
