@@ -89,11 +89,14 @@ def test_decimal_comma_and_wrong_lengths_are_explained():
     ("2**2**2**2**2**2", "exponent"), ("[" + ",".join(["1"] * 150) + "]", "at most 100"),
 ])
 def test_rejections_are_clear_and_immediate(text, reason):
-    start = time.perf_counter()
+    # CPU time of this process, not wall time: the work a rejection does (about 3 ms for
+    # the worst here) is what must stay small; a wall clock also counts the other
+    # programs of a shared CI machine (one run took 350 ms of wall time for 3 ms of work)
+    start = time.process_time()
     with pytest.raises(AnswerError) as caught:
         parse_answer(text, "number")
     assert reason in caught.value.message
-    assert time.perf_counter() - start < 0.1
+    assert time.process_time() - start < 0.1
 
 
 def test_the_parser_never_evaluates_python():
