@@ -14,14 +14,21 @@ def test_a_comma_list_of_question_ids(typed, ids):
     assert question_ids(typed) == ids
 
 
-def test_the_quiz_command_offers_exactly_the_quizs_modes():
-    """The choices are spelled out in the command so that `quizzer quiz --help` need
-    not import the quiz; this keeps the two lists one."""
+def test_the_quiz_command_offers_the_quizs_modes_without_loading_the_quiz():
+    """One tuple of modes, read by the command and the planner; showing the command's
+    help must not load the planner or the session for it."""
+    import subprocess
+    import sys
+
     from quizzer.cli.quiz import quiz
     from quizzer.quiz import MODES
 
     [mode] = [p for p in quiz.params if p.name == "mode"]
     assert tuple(mode.type.choices) == MODES
+    script = ("import sys, quizzer.cli.quiz; "
+              "print(sorted(m for m in sys.modules if m.startswith('quizzer.quiz')))")
+    loaded = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "['quizzer.quiz']"
 
 
 def test_quiz_and_exam_read_questions_the_same_way(runner, tmp_path):

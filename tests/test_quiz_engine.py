@@ -8,7 +8,8 @@ import pytest
 
 from quizzer.errors import AnswerError, NotFound, QuizzerError
 from quizzer.progress.schedule import review
-from quizzer.quiz import QuizEngine, QuizOptions
+from quizzer.quiz.plan import QuizOptions
+from quizzer.quiz.session import QuizEngine
 from quizzer.store import NewResponse
 
 from .clock import Clock

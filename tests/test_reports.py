@@ -15,7 +15,8 @@ from bs4 import BeautifulSoup
 from quizzer.cli import cli
 from quizzer.misconceptions import parts as misconception_parts
 from quizzer.progress.summary import summarize
-from quizzer.quiz import QuizEngine, QuizOptions
+from quizzer.quiz.plan import QuizOptions
+from quizzer.quiz.session import QuizEngine
 from quizzer.reports import class_report, student_report
 from quizzer.reports.cohort import build_class_report, pearson
 from quizzer.reports.student import build_student_report

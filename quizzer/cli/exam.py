@@ -44,7 +44,7 @@ def build(app: AppContext, roster: Path | None, count: int | None, seed: int | N
     """Write one sheet and one answer key per student, a marking scheme and a manifest.
 
     --out must be a new or empty folder, unless --force."""
-    from ..quiz import utcnow
+    from ..quiz.session import utcnow
     from ..sheets import ExamSpec, build_exam, numbered_students, read_roster, write_exam
     from ..sheets.folder import check_folder
     from ..sheets.roster import lookalike_ids
@@ -99,7 +99,7 @@ def _say_replaced(contents) -> None:
 @pass_app
 def grade_exam_command(app: AppContext, manifest: Path, answers: Path, out: Path | None, no_store: bool) -> None:
     """Grade typed answers against each student's own sheet and write their marks."""
-    from ..quiz import utcnow
+    from ..quiz.session import utcnow
     from ..sheets.folder import check_grade_folder
     from ..sheets.grade import grade_exam, grading_notes, read_exam_answers
     from ..sheets.manifest import read_manifest

@@ -18,7 +18,7 @@ from .quiz import default_user
 def stats(app: AppContext, user: str, as_json: bool) -> None:
     """Show mastery per module and topic, recent sessions and what is due."""
     from ..progress.summary import summarize
-    from ..quiz import utcnow
+    from ..quiz.session import utcnow
     from ..terminal.render import render_stats
 
     summary = summarize(app.bank(), app.reading_store(), user, utcnow())
@@ -37,7 +37,7 @@ def regrade(app: AppContext, question_id: str | None, dry_run: bool) -> None:
 
     Run it after editing a rubric; try --dry-run first to see what would change.
     """
-    from ..quiz import utcnow
+    from ..quiz.session import utcnow
     from ..regrade import apply_regrade, plan_regrade
 
     if question_id:

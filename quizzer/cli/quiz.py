@@ -9,6 +9,7 @@ import sys
 import click
 
 from ..limits import MAX_NAME_CHARS
+from ..quiz import MODES
 from .context import AppContext, pass_app
 from .options import question_ids
 
@@ -39,7 +40,7 @@ def default_user() -> str:
 @click.command()
 @click.option("--user", default=default_user, show_default="your login name", callback=_user_name,
               help="Whose progress this is.")
-@click.option("--mode", type=click.Choice(["practice", "exam", "review", "weak"]), default="practice",
+@click.option("--mode", type=click.Choice(MODES), default="practice",
               show_default=True, help="practice: feedback after each answer; exam: timed, marks at the end; "
               "review: due questions first; weak: weakest topics first.")
 @click.option("--count", type=click.IntRange(min=1), default=10, show_default=True, help="Number of items.")
@@ -60,7 +61,8 @@ def quiz(app: AppContext, user: str, mode: str, count: int, module: int | None, 
     Ctrl-C) and continue with --resume. Answers can also be piped in: one per
     paragraph, numeric answers one per line.
     """
-    from ..quiz import QuizEngine, QuizOptions
+    from ..quiz.plan import QuizOptions
+    from ..quiz.session import QuizEngine
     from ..terminal.console import TerminalQuiz
     from ..terminal.prompt import Reader, enable_line_editing, tolerate_undecodable_input
     from .output import console as make_console

@@ -31,7 +31,7 @@ def report(app: AppContext, user: str | None, whole_class: bool, session_id: int
     index.html, the student table sorted by each column, students.csv and a
     page per student.
     """
-    from ..quiz import utcnow
+    from ..quiz.session import utcnow
     from ..reports import class_report, student_report
     from ..reports.write import check_class_folder, check_report_file
 

@@ -1,10 +1,11 @@
 """The quiz: planning by mode, and running a session, independent of the terminal.
 
 Nothing here reads a keyboard or prints; ``quizzer.terminal.console`` is the
-front end that does, and the tests drive ``QuizEngine`` directly.
+front end that does, and the tests drive ``quiz.session.QuizEngine`` directly.
+``plan.py`` chooses the questions, ``session.py`` runs them.
+
+The package itself holds only the names of the modes, so that the ``quiz``
+command's option list is this one tuple without loading the quiz to show its help.
 """
 
-from .plan import MODES, Item, QuizOptions
-from .session import Outcome, Presented, QuizEngine, QuizRun, utcnow
-
-__all__ = ["MODES", "Item", "QuizOptions", "QuizEngine", "QuizRun", "Presented", "Outcome", "utcnow"]
+MODES = ("practice", "exam", "review", "weak")

@@ -25,10 +25,10 @@ from typing import Any
 from ..bank import Bank, Question
 from ..errors import QuizzerError
 from ..store.records import ReviewCard
+from . import MODES
 
 __all__ = ["QuizOptions", "Item", "MODES", "select_questions", "order_questions", "make_plan"]
 
-MODES = ("practice", "exam", "review", "weak")
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,8 @@ import pytest
 from quizzer.cli import cli
 from quizzer.errors import QuizzerError
 from quizzer.limits import MAX_ANSWER_CHARS
-from quizzer.quiz import QuizEngine, QuizOptions
+from quizzer.quiz.plan import QuizOptions
+from quizzer.quiz.session import QuizEngine
 from quizzer.store import NewResponse, Store
 
 QUIZZER = str(Path(sys.executable).with_name("quizzer"))
