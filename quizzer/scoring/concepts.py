@@ -113,9 +113,10 @@ class Reading:
         return any(self.tokens[i].negated for i in match.positions)
 
     def _candidates(self, phrase: Phrase):
-        lists = [self.positions.get(key, []) for key in phrase.keys]
-        if not all(lists):
+        positions = self.positions
+        if not all(key in positions for key in phrase.keys):
             return
+        lists = [positions[key] for key in phrase.keys]
         if phrase.ordered:
             yield from self._in_order(phrase, lists)
             return
