@@ -9,7 +9,6 @@ module must import in a fresh interpreter whatever order the others come in.
 
 from __future__ import annotations
 
-import ast
 import json
 import random
 import subprocess
@@ -18,35 +17,16 @@ from pathlib import Path
 
 import pytest
 
+from .imports import import_statements, module_name
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def module_files(package: Path) -> dict[str, Path]:
     """Module name -> file, for every module of ``package`` (migration scripts aside:
     Alembic runs them by path, with its own context, never by import)."""
-    out = {}
-    for path in sorted(package.rglob("*.py")):
-        if "migrations" in path.relative_to(package).parts:
-            continue
-        parts = list(path.relative_to(package.parent).with_suffix("").parts)
-        if parts[-1] == "__init__":
-            parts.pop()
-        out[".".join(parts)] = path
-    return out
-
-
-def _targets(module: str, is_package: bool, node: ast.Import | ast.ImportFrom, known: dict) -> list[str]:
-    if isinstance(node, ast.Import):
-        return [alias.name for alias in node.names]
-    if node.level:
-        base = module.split(".") if is_package else module.split(".")[:-1]
-        base = base[: len(base) - (node.level - 1)]
-        target = ".".join(base + ([node.module] if node.module else []))
-    else:
-        target = node.module or ""
-    submodules = [f"{target}.{alias.name}" for alias in node.names if f"{target}.{alias.name}" in known]
-    # "from . import sub" needs the submodule, not anything the package itself defines
-    return submodules if len(submodules) == len(node.names) else [target, *submodules]
+    return {module_name(path, package.parent): path for path in sorted(package.rglob("*.py"))
+            if "migrations" not in path.relative_to(package).parts}
 
 
 def import_graph(package: Path) -> dict[str, set[str]]:
@@ -55,11 +35,11 @@ def import_graph(package: Path) -> dict[str, set[str]]:
     graph: dict[str, set[str]] = {}
     for module, path in known.items():
         edges = set()
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, (ast.Import, ast.ImportFrom)):
-                edges |= {t for t in _targets(module, path.name == "__init__.py", node, known)
-                          if t in known and t != module}
-        graph[module] = edges
+        for base, names in import_statements(path, package.parent):
+            submodules = {f"{base}.{name}" for name in names if f"{base}.{name}" in known}
+            # "from . import sub" needs the submodule, not anything the package itself defines
+            edges |= submodules if names and len(submodules) == len(names) else {base, *submodules}
+        graph[module] = {target for target in edges if target in known and target != module}
     return graph
 
 

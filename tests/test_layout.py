@@ -7,37 +7,24 @@ top; relative imports are resolved to the module they name.
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
 import pytest
 
 from .conftest import REPO
+from .imports import import_statements
 
 PACKAGE = REPO / "quizzer"
 STORE = PACKAGE / "store"
 OUTSIDE_THE_PACKAGE = [REPO / "bench" / "synthetic"]
 
 
-def module_name(path: Path) -> str:
-    parts = path.relative_to(REPO).with_suffix("").parts
-    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
-
-
 def imported(path: Path) -> set[str]:
     """Every module ``path`` imports, absolute; ``from a import b`` gives ``a`` and ``a.b``."""
-    package = module_name(path) if path.name == "__init__.py" else module_name(path).rpartition(".")[0]
     found = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
-        if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                anchor = package.split(".")[:len(package.split(".")) - node.level + 1]
-                base = ".".join([*anchor, *([base] if base else [])])
-            found.add(base)
-            found.update(f"{base}.{alias.name}" for alias in node.names)
+    for base, names in import_statements(path, REPO):
+        found.add(base)
+        found.update(f"{base}.{name}" for name in names)
     return found
 
 
