@@ -83,3 +83,8 @@ class AnswerError(QuizzerError):
 class StoreError(QuizzerError):
     """The progress store could not be opened, read or written: what the database
     answered, and what to do about it (``quizzer/store/failures.py`` words it)."""
+
+
+class ChangedSince(QuizzerError):
+    """A stored mark is not the one a teacher saw when deciding (a regrade or another
+    moderator came in between): nothing is changed for that answer."""

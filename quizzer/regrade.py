@@ -3,7 +3,9 @@
 Every stored response is graded again with the current question (and, for a
 numeric item, the same family and seed). ``plan_regrade`` only computes what
 would change, for a dry run; ``apply_regrade`` writes the new scores and keeps
-each old one in the regrade history.
+each old one in the regrade history. A mark a teacher set (moderation) is never
+replaced: its change is planned as ``kept``, so the teacher sees what the scorer
+would now give, and nothing is written for it.
 """
 
 from __future__ import annotations
@@ -25,6 +27,11 @@ class Change:
     new_feedback: str
     new_hash: str
     new_confidence: dict = field(default_factory=dict)  # confidence_of the new grade
+
+    @property
+    def kept(self) -> bool:
+        """A moderated mark: the teacher's stays, whatever the scorer now gives."""
+        return self.response.moderated
 
     @property
     def delta(self) -> float:
@@ -61,4 +68,4 @@ def plan_regrade(bank: Bank, store: Store, scorer, question_id: str | None = Non
 
 def apply_regrade(store: Store, changes: list[Change], now: datetime) -> int:
     return store.regrade(((c.response.id, c.new_score, c.new_criteria, c.new_feedback, c.new_hash, c.new_confidence)
-                          for c in changes), now)
+                          for c in changes if not c.kept), now)

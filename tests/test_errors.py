@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from quizzer.errors import AnswerError, BankError, NotFound, Problem, QuizzerError, StoreError
+from quizzer.errors import AnswerError, BankError, ChangedSince, NotFound, Problem, QuizzerError, StoreError
 from quizzer.quiz.session import TimeUp
 
 EXAMPLES = [
@@ -21,6 +21,7 @@ EXAMPLES = [
                Problem(None, "no topics.yaml")]),
     StoreError("The progress store is locked by another program.", "close the other quiz, then run again"),
     TimeUp(),
+    ChangedSince("Answer 12 (Q7) now has 1 marks, not the 2 shown.", "export the queue again"),
 ]
 
 

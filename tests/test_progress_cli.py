@@ -74,3 +74,31 @@ def test_regrade_after_a_rubric_edit(runner, db, shipped_bank, tmp_path):
         assert response.content_hash != shipped_bank.get("Q1").content_hash
     again = runner.invoke(cli, ["--db", db, "--bank", str(bank), "regrade", "--dry-run"])
     assert "0 scores change" in again.output
+
+
+def test_a_moderated_mark_shows_in_stats_survives_regrade_and_can_be_undone(runner, db, shipped_bank, tmp_path):
+    from datetime import UTC, datetime
+
+    from quizzer.moderation.decisions import Decision, commit, decide
+    from quizzer.store import Store
+
+    answer_quiz(runner, db, "--questions", "Q1", "--seed", "1", stdin="A single straight line is all it can draw.\n\n")
+    with Store(db) as store:
+        [response] = store.responses(user="amara")
+        commit(store, decide([response], Decision(total=0.0, comment="Say why XOR fails."))[0], "mr-ng",
+               datetime.now(UTC))
+    after = json.loads(runner.invoke(cli, ["--db", db, "stats", "--user", "amara", "--json"]).output)
+    assert after["questions"]["Q1"]["latest"] == 0.0  # stats read the teacher's mark
+    history = runner.invoke(cli, ["--db", db, "moderate", "history"])
+    assert history.exit_code == 0 and "by mr-ng" in history.output and "Say why XOR fails." in history.output
+    regrade = runner.invoke(cli, ["--db", db, "regrade", "--dry-run"])
+    assert "moderated mark 0 of 2 kept; the scorer would now give" in regrade.output
+    runner.invoke(cli, ["--db", db, "regrade"])
+    assert json.loads(runner.invoke(cli, ["--db", db, "stats", "--user", "amara", "--json"]).output)[
+        "questions"]["Q1"]["latest"] == 0.0
+    undone = runner.invoke(cli, ["--db", db, "moderate", "undo", str(response.id)])
+    assert undone.exit_code == 0, undone.output
+    restored = json.loads(runner.invoke(cli, ["--db", db, "stats", "--user", "amara", "--json"]).output)
+    assert restored["questions"]["Q1"]["latest"] * 2 == response.score
+    again = runner.invoke(cli, ["--db", db, "moderate", "undo", str(response.id)])
+    assert again.exit_code == 1 and "no override to undo" in again.output and "Traceback" not in again.output

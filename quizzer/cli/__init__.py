@@ -25,6 +25,7 @@ LAZY_COMMANDS = {
     "report": "report:report",
     "exam": "exam:exam",
     "variant": "variant:variant",
+    "moderate": "moderate:moderate",
 }
 
 

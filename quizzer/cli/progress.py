@@ -43,16 +43,26 @@ def regrade(app: AppContext, question_id: str | None, dry_run: bool) -> None:
     if question_id:
         question_id = app.question(question_id).id
     changes = plan_regrade(app.bank(), app.store(), app.scorer(), question_id)
+    kept = [c for c in changes if c.kept]
+    changes = [c for c in changes if not c.kept]
     moved = [c for c in changes if c.delta]
     for change in moved:
         r = change.response
         click.echo(f"response {r.id} ({r.user}, {r.question_id}, {r.created_at:%Y-%m-%d}): "
                    f"{marks_text(r.score)} -> {marks_text(change.new_score)} of {marks_text(r.max_score)}")
+    for change in kept:
+        r = change.response
+        click.echo(f"response {r.id} ({r.user}, {r.question_id}, {r.created_at:%Y-%m-%d}): moderated mark "
+                   f"{marks_text(r.score)} of {marks_text(r.max_score)} kept; the scorer would now give "
+                   f"{marks_text(change.new_score)}")
     unchanged = len(changes) - len(moved)
     summary = f"{count(len(moved), 'score')} change{'s' if len(moved) == 1 else ''}"
     if unchanged:
         summary += (f"; {count(unchanged, 'answer')} to an edited question "
                     f"{'keeps its' if unchanged == 1 else 'keep their'} score")
+    if kept:
+        summary += (f"; {count(len(kept), 'moderated mark')} kept (`quizzer moderate undo RESPONSE_ID` gives "
+                    "an answer back to the scorer)")
     if dry_run:
         click.echo(f"Dry run: {summary}. Nothing was written.")
         return

@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING, Any, NamedTuple, cast
 if TYPE_CHECKING:
     from fsrs.card import CardDict
 
-from ..store.records import ReviewCard
+from ..store.records import Rescheduling, ReviewCard
 
-__all__ = ["rating_for", "review", "retrievability", "recall", "shown_recall", "in_learning_steps", "RATING_NAMES",
+__all__ = ["rating_for", "review", "replay", "rescheduling",
+           "retrievability", "recall", "shown_recall", "in_learning_steps", "RATING_NAMES",
            "TARGET_RECALL"]
 
 AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
@@ -63,6 +64,21 @@ def review(previous: ReviewCard | None, question_id: str, rating: int, now: date
         reviews=(previous.reviews if previous else 0) + 1,
         last_review=now,
     )
+
+
+def replay(question_id: str, history: Iterable[tuple[int, datetime]]) -> ReviewCard | None:
+    """The card after a whole history of ratings, oldest first: what a student's
+    card would be had each answer been marked so the first time (a teacher's
+    moderation changes a rating in the middle of the history)."""
+    card = None
+    for rating, when in history:
+        card = review(card, question_id, rating, when)
+    return card
+
+
+def rescheduling() -> Rescheduling:
+    """What the store needs to re-rate answers whose marks a teacher changed."""
+    return Rescheduling(rate=rating_for, replay=replay)
 
 
 def retrievability(state: ReviewCard, now: datetime) -> float:

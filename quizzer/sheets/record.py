@@ -16,6 +16,17 @@ from .grade import StudentResult
 __all__ = ["store_results"]
 
 
+def _doubts(result: StudentResult, mark) -> dict:
+    """The confidence fields of a stored exam answer: the scorer's for a free-text
+    grade; none (0) for what was marked 0 unread, so that the review queue puts
+    an unreadable numeric answer and a student with no answers first."""
+    if result.absent:
+        return {"confidence": 0.0, "review_reasons": ["absent"]}
+    if mark.unreadable:
+        return {"confidence": 0.0, "review_reasons": ["unreadable"]}
+    return dict(mark.confidence)
+
+
 def store_results(store, exam: Exam, results: list[StudentResult], now: datetime) -> int:
     """Record each student's exam as a finished session; grading again replaces it."""
     from ..store import NewResponse
@@ -28,7 +39,7 @@ def store_results(store, exam: Exam, results: list[StudentResult], now: datetime
         responses = [NewResponse(
             position=position, question_id=m.item.question_id, content_hash=hashes.get(m.item.question_id, ""),
             answer=m.answer, score=m.score, max_score=m.max, criteria=list(m.criteria), feedback=m.feedback,
-            family=m.item.family, variant_seed=m.item.seed, skipped=m.missing, **m.confidence)
+            family=m.item.family, variant_seed=m.item.seed, skipped=m.missing, **_doubts(r, m))
             for position, m in enumerate(r.marks)]
         store.replace_session(r.sheet.student.student_id, kind="exam", mode="paper", seed=exam.spec.seed,
                               title=exam.exam_id, plan=[i.to_json() for i in r.sheet.items],

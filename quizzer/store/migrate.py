@@ -19,7 +19,7 @@ from ..errors import StoreError
 
 __all__ = ["HEAD", "current_revision", "upgrade", "known_revisions", "MIGRATIONS"]
 
-HEAD = "0004"
+HEAD = "0005"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _LOCK_KEY = 7_305_214_881  # PostgreSQL advisory lock id for Quizzer migrations
 

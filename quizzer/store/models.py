@@ -21,7 +21,7 @@ from ..limits import MAX_ANSWER_CHARS
 from ..misconceptions import parts as misconception_parts
 
 __all__ = ["Base", "table_of", "UserString", "UserText", "clean_text", "REPLACEMENT", "User", "QuizSession", "Response",
-           "CriterionResult", "ReviewState", "Regrade", "UTCDateTime",
+           "CriterionResult", "ReviewState", "Regrade", "Override", "UTCDateTime",
            "QuestionProgress", "CriterionProgress", "MisconceptionCount", "criterion_rows", "misconception_parts"]
 
 
@@ -148,6 +148,8 @@ class Response(Base):
     confidence: Mapped[float | None] = mapped_column(Float, nullable=True)
     review_reasons: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # the teacher's override in force (added in 0005); NULL: the mark is the scorer's
+    override_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
     __table_args__ = (
         Index("ix_responses_user_created", "user_id", "created_at"),
@@ -278,3 +280,32 @@ class Regrade(Base):
     new_hash: Mapped[str] = mapped_column(String(40))
     old_criteria: Mapped[list[Any]] = mapped_column(JSON, default=list)
     regraded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Override(Base):
+    """A teacher's mark for one response, in place of the scorer's (added in 0005).
+
+    ``old_*`` is the mark it replaced (the scorer's, or an earlier override's,
+    ``previous_id``); ``scorer_*`` is what the scorer had given, kept so that the
+    agreement between teachers and the scorer can be measured. Undoing sets
+    ``undone_at`` and puts the old mark back; the row stays as history.
+    """
+
+    __tablename__ = "overrides"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    question_id: Mapped[str] = mapped_column(String(40))
+    moderator: Mapped[str] = mapped_column(UserString(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    old_score: Mapped[float] = mapped_column(Float)
+    new_score: Mapped[float] = mapped_column(Float)
+    old_criteria: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    new_criteria: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    scorer_score: Mapped[float] = mapped_column(Float)
+    scorer_criteria: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    comment: Mapped[str] = mapped_column(UserText(), default="", server_default="")
+    previous_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    __table_args__ = (Index("ix_overrides_response", "response_id"), Index("ix_overrides_question", "question_id"))

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-__all__ = ["SessionInfo", "NewResponse", "ResponseRecord", "ReviewCard", "confidence_of"]
+__all__ = ["SessionInfo", "NewResponse", "ResponseRecord", "ReviewCard", "MarkChange", "OverrideRecord", "Rescheduling",
+           "confidence_of"]
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,65 @@ class ResponseRecord(NewResponse):
     session_id: int = 0
     user: str = ""
     created_at: datetime | None = None
+    override_id: int | None = None  # the teacher's override in force, if the mark is moderated
+    comment: str = ""  # that override's comment for the student
+    session_kind: str = ""  # quiz | exam
+
+    @property
+    def moderated(self) -> bool:
+        return self.override_id is not None
+
+
+@dataclass(frozen=True)
+class MarkChange:
+    """A teacher's new mark for one response: the total and the per-criterion
+    result JSON (the criteria as the scorer wrote them, with new ``awarded``).
+    ``expected_score`` guards against marking what changed since it was shown:
+    when given and the stored mark differs, the change is refused."""
+
+    response_id: int
+    score: float
+    criteria: list[dict[str, Any]]
+    comment: str = ""
+    expected_score: float | None = None
+
+
+@dataclass(frozen=True)
+class OverrideRecord:
+    id: int
+    response_id: int
+    user: str
+    question_id: str
+    moderator: str
+    created_at: datetime
+    old_score: float
+    new_score: float
+    old_criteria: list[dict[str, Any]]
+    new_criteria: list[dict[str, Any]]
+    scorer_score: float
+    scorer_criteria: list[dict[str, Any]]
+    comment: str
+    previous_id: int | None
+    undone_at: datetime | None
+    max_score: float = 0.0
+    answer: str = ""
+    session_id: int = 0
+    session_kind: str = ""
+
+    @property
+    def active(self) -> bool:
+        return self.undone_at is None
+
+
+@dataclass(frozen=True)
+class Rescheduling:
+    """How moderation re-rates a practice answer for spaced repetition, given by
+    the caller (the store does not know FSRS): ``rate(score, max, criteria,
+    skipped)`` is the rating an answer's marks deserve, ``replay(question_id,
+    [(rating, when), ...])`` the card after that history of reviews."""
+
+    rate: Any
+    replay: Any
 
 
 @dataclass(frozen=True)

@@ -21,12 +21,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ..errors import NotFound, QuizzerError
 from ..limits import MAX_NAME_CHARS
-from . import failures, report_queries, summaries
+from . import failures, overrides, report_queries, summaries
 from .bulk import BulkWriter, bulk_writer
 from .engine import make_engine
 from .migrate import upgrade
-from .models import CriterionResult, QuizSession, Regrade, Response, ReviewState, User, criterion_rows
-from .records import NewResponse, ResponseRecord, ReviewCard, SessionInfo
+from .models import CriterionResult, Override, QuizSession, Regrade, Response, ReviewState, User, criterion_rows
+from .records import MarkChange, NewResponse, OverrideRecord, Rescheduling, ResponseRecord, ReviewCard, SessionInfo
 from .report_rows import Scope, StudentData
 
 __all__ = ["Store", "check_user_name"]
@@ -244,21 +244,33 @@ class Store:
         return row
 
     def responses(self, *, session_id: int | None = None, user: str | None = None,
-                  question_id: str | None = None) -> list[ResponseRecord]:
+                  question_id: str | None = None, since: datetime | None = None,
+                  kind: str | None = None) -> list[ResponseRecord]:
+        """Stored answers, oldest first, with who gave them, their session's kind and
+        the teacher's comment where the mark was moderated."""
         with self._reading() as db:
-            query = select(Response, User.name).join(User, User.id == Response.user_id).order_by(Response.id)
+            query = (select(Response, User.name, QuizSession.kind, Override.comment)
+                     .join(User, User.id == Response.user_id)
+                     .join(QuizSession, QuizSession.id == Response.session_id)
+                     .outerjoin(Override, Override.id == Response.override_id).order_by(Response.id))
             if session_id is not None:
                 query = query.where(Response.session_id == session_id)
             if user is not None:
                 query = query.where(User.name == user)
             if question_id is not None:
                 query = query.where(Response.question_id == question_id)
-            return [self._record(row, name) for row, name in db.execute(query)]
+            if since is not None:
+                query = query.where(Response.created_at >= since)
+            if kind is not None:
+                query = query.where(QuizSession.kind == kind)
+            return [self._record(row, name, session_kind, comment or "")
+                    for row, name, session_kind, comment in db.execute(query)]
 
     @staticmethod
-    def _record(row: Response, user: str) -> ResponseRecord:
+    def _record(row: Response, user: str, session_kind: str = "", comment: str = "") -> ResponseRecord:
         fields = {name: getattr(row, name) for name in NewResponse.__dataclass_fields__}
-        return ResponseRecord(**fields, id=row.id, session_id=row.session_id, user=user, created_at=row.created_at)
+        return ResponseRecord(**fields, id=row.id, session_id=row.session_id, user=user, created_at=row.created_at,
+                              override_id=row.override_id, comment=comment, session_kind=session_kind)
 
     # review cards ----------------------------------------------------------
     def review_cards(self, user: str) -> dict[str, ReviewCard]:
@@ -276,7 +288,7 @@ class Store:
         with self._session() as db:
             for response_id, score, criteria, feedback, content_hash, *extra in changes:
                 row = db.get(Response, response_id)
-                if row is None:
+                if row is None or row.override_id is not None:  # a teacher's mark is never replaced
                     continue
                 db.add(Regrade(response_id=row.id, old_score=row.score, new_score=score, old_hash=row.content_hash,
                                new_hash=content_hash, old_criteria=list(row.criteria or []), regraded_at=now))
@@ -314,14 +326,22 @@ class Store:
             summaries.rebuild(db.connection(), user_id=rows[0].user_id)
         return len(rows)
 
+    @staticmethod
+    def _session_ids(db: Session, user: str, kind: str, title: str) -> list[int]:
+        return list(db.scalars(select(QuizSession.id).join(User).where(
+            User.name == user, QuizSession.kind == kind, QuizSession.title == title)))
+
     def replace_session(self, user: str, *, kind: str, title: str, mode: str, seed: int, plan: list[dict],
                         settings: dict, responses: Iterable[NewResponse], now: datetime) -> SessionInfo:
         """Put a finished session in place of the user's sessions of this kind and
         title (an exam graded again), with all its responses, in ONE transaction:
         a run killed at any moment leaves either the old result or the new one,
-        never neither. The user's summaries are recomputed once, at the end."""
+        never neither. The user's summaries are recomputed once, at the end.
+        A teacher's override of an answer that is the same in the new grading (same
+        item, same words) is kept: grading an exam again never undoes moderation."""
         user_id = self.user_id(user, now)
         with self._session() as db:
+            kept = overrides.carried(db, self._session_ids(db, user, kind, title))
             self._delete_sessions(db, user, kind, title)
             row = QuizSession(user_id=user_id, kind=kind, mode=mode, seed=seed, title=title, settings=settings,
                               plan=plan, started_at=now, ended_at=now)
@@ -329,10 +349,56 @@ class Store:
             db.flush()
             count = 0
             for response in responses:
-                self._add_response(db, row, response, now, summarise=False)
+                added = self._add_response(db, row, response, now, summarise=False)
+                override = kept.get((added.position, added.question_id, added.answer))
+                if override is not None:
+                    overrides.reapply(db, added, override)
                 count += 1
             summaries.rebuild(db.connection(), user_id=user_id)
             return self._info(row, user, count)
+
+    # moderation ------------------------------------------------------------
+    def moderate(self, changes: Iterable[MarkChange], moderator: str, now: datetime,
+                 rescheduling: Rescheduling | None = None) -> list[int]:
+        """Put teachers' marks on responses, all in ONE transaction (a group marked
+        with one decision changes together or not at all); the summaries of every
+        student and question touched are rebuilt once. Returns the override ids.
+        A change whose ``expected_score`` is not the stored mark refuses the whole
+        call (``ChangedSince``)."""
+        check_user_name(moderator)
+        ids, touched = [], set()
+        with self._session() as db:
+            for change in changes:
+                row = overrides.apply(db, change, moderator, now, rescheduling)
+                assert row.override_id is not None, "apply sets the override in force"
+                ids.append(row.override_id)
+                touched.add((row.user_id, row.question_id))
+            self._resummarise(db, touched)
+        return ids
+
+    def undo_override(self, response_ids: Iterable[int], now: datetime,
+                      rescheduling: Rescheduling | None = None) -> int:
+        """Take back the override in force on each response (one transaction)."""
+        touched = set()
+        with self._session() as db:
+            for response_id in response_ids:
+                row = overrides.undo(db, response_id, now, rescheduling)
+                touched.add((row.user_id, row.question_id))
+            self._resummarise(db, touched)
+        return len(touched)
+
+    @staticmethod
+    def _resummarise(db: Session, touched: set[tuple[int, str]]) -> None:
+        db.flush()
+        for user_id, question_id in sorted(touched):
+            summaries.rebuild(db.connection(), user_id=user_id, question_id=question_id)
+
+    def overrides(self, *, question_id: str | None = None, user: str | None = None, session_id: int | None = None,
+                  active_only: bool = True) -> list[OverrideRecord]:
+        """Teachers' overrides (those in force, or every one ever made), oldest first."""
+        with self._reading() as db:
+            return overrides.listed(db, question_id=question_id, user=user, session_id=session_id,
+                                    active_only=active_only)
 
     # bulk loading ----------------------------------------------------------
     @contextmanager
