@@ -35,8 +35,8 @@ def undo_command(app: AppContext, response_ids: tuple[int, ...]) -> None:
     """Give answers back to the mark they had before the last override."""
     from ..moderation.decisions import undo
 
-    undo(app.store(), list(response_ids), _now())
-    click.echo(f"Undid the override on {words.count(len(response_ids), 'answer')}.")
+    undone = undo(app.store(), list(response_ids), _now())
+    click.echo(f"Undid the override on {words.count(undone, 'answer')}.")
 
 
 @moderate.command("history")

@@ -145,7 +145,7 @@ def _free_text(r: ResponseRecord, bank: Bank) -> bool:
 def _own_reasons(r: ResponseRecord, bank: Bank) -> list[str]:
     """What the stored grade itself says (the scorer's doubts, the exam's notes)."""
     stored = list(r.review_reasons or [])
-    if r.family is not None or not _free_text(r, bank):
+    if not _free_text(r, bank):
         return [x for x in stored if x in ("unreadable", "absent")]
     if r.skipped and "absent" not in stored:
         return []  # a skipped practice answer has nothing to read

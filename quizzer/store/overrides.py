@@ -18,7 +18,7 @@ from sqlalchemy import and_, delete, select
 from sqlalchemy.orm import Session
 
 from ..errors import ChangedSince, NotFound, QuizzerError
-from .models import CriterionResult, Override, QuizSession, Response, ReviewState, User, criterion_rows
+from .models import CriterionResult, Override, Response, ReviewState, User, criterion_rows
 from .records import MarkChange, OverrideRecord, Rescheduling
 
 __all__ = ["apply", "undo", "carried", "reapply", "listed"]
@@ -128,9 +128,9 @@ def reapply(db: Session, row: Response, kept: Override) -> None:
 def listed(db: Session, *, question_id: str | None = None, user: str | None = None, session_id: int | None = None,
            active_only: bool = True) -> list[OverrideRecord]:
     """Overrides with their answer, oldest first."""
-    query = (select(Override, User.name, Response.max_score, Response.answer, Response.session_id, QuizSession.kind)
+    query = (select(Override, User.name, Response.max_score, Response.answer, Response.session_id)
              .join(Response, Response.id == Override.response_id).join(User, User.id == Override.user_id)
-             .join(QuizSession, QuizSession.id == Response.session_id).order_by(Override.id))
+             .order_by(Override.id))
     clauses = []
     if active_only:
         clauses.append(Override.id == Response.override_id)
@@ -145,5 +145,5 @@ def listed(db: Session, *, question_id: str | None = None, user: str | None = No
     return [OverrideRecord(o.id, o.response_id, name, o.question_id, o.moderator, o.created_at, o.old_score,
                            o.new_score, list(o.old_criteria or []), list(o.new_criteria or []), o.scorer_score,
                            list(o.scorer_criteria or []), o.comment or "", o.previous_id, o.undone_at,
-                           max_score, answer, session_id, kind)
-            for o, name, max_score, answer, session_id, kind in db.execute(query)]
+                           max_score, answer, session_id)
+            for o, name, max_score, answer, session_id in db.execute(query)]

@@ -66,7 +66,6 @@ class ResponseRecord(NewResponse):
     created_at: datetime | None = None
     override_id: int | None = None  # the teacher's override in force, if the mark is moderated
     comment: str = ""  # that override's comment for the student
-    session_kind: str = ""  # quiz | exam
 
     @property
     def moderated(self) -> bool:
@@ -107,7 +106,6 @@ class OverrideRecord:
     max_score: float = 0.0
     answer: str = ""
     session_id: int = 0
-    session_kind: str = ""
 
     @property
     def active(self) -> bool:

@@ -244,14 +244,11 @@ class Store:
         return row
 
     def responses(self, *, session_id: int | None = None, user: str | None = None,
-                  question_id: str | None = None, since: datetime | None = None,
-                  kind: str | None = None) -> list[ResponseRecord]:
-        """Stored answers, oldest first, with who gave them, their session's kind and
-        the teacher's comment where the mark was moderated."""
+                  question_id: str | None = None, since: datetime | None = None) -> list[ResponseRecord]:
+        """Stored answers, oldest first, with who gave them and the teacher's comment
+        where the mark was moderated."""
         with self._reading() as db:
-            query = (select(Response, User.name, QuizSession.kind, Override.comment)
-                     .join(User, User.id == Response.user_id)
-                     .join(QuizSession, QuizSession.id == Response.session_id)
+            query = (select(Response, User.name, Override.comment).join(User, User.id == Response.user_id)
                      .outerjoin(Override, Override.id == Response.override_id).order_by(Response.id))
             if session_id is not None:
                 query = query.where(Response.session_id == session_id)
@@ -261,16 +258,13 @@ class Store:
                 query = query.where(Response.question_id == question_id)
             if since is not None:
                 query = query.where(Response.created_at >= since)
-            if kind is not None:
-                query = query.where(QuizSession.kind == kind)
-            return [self._record(row, name, session_kind, comment or "")
-                    for row, name, session_kind, comment in db.execute(query)]
+            return [self._record(row, name, comment or "") for row, name, comment in db.execute(query)]
 
     @staticmethod
-    def _record(row: Response, user: str, session_kind: str = "", comment: str = "") -> ResponseRecord:
+    def _record(row: Response, user: str, comment: str = "") -> ResponseRecord:
         fields = {name: getattr(row, name) for name in NewResponse.__dataclass_fields__}
         return ResponseRecord(**fields, id=row.id, session_id=row.session_id, user=user, created_at=row.created_at,
-                              override_id=row.override_id, comment=comment, session_kind=session_kind)
+                              override_id=row.override_id, comment=comment)
 
     # review cards ----------------------------------------------------------
     def review_cards(self, user: str) -> dict[str, ReviewCard]:
@@ -313,23 +307,22 @@ class Store:
     def delete_sessions(self, user: str, kind: str, title: str) -> int:
         """Remove a user's sessions of one kind and title (an exam graded again)."""
         with self._session() as db:
-            return self._delete_sessions(db, user, kind, title)
+            return self._delete_sessions(db, self._titled(db, user, kind, title))
 
     @staticmethod
-    def _delete_sessions(db: Session, user: str, kind: str, title: str) -> int:
-        rows = db.scalars(select(QuizSession).join(User).where(
-            User.name == user, QuizSession.kind == kind, QuizSession.title == title)).all()
+    def _titled(db: Session, user: str, kind: str, title: str) -> list[QuizSession]:
+        """The user's sessions of one kind and title (an exam's, graded once or again)."""
+        return list(db.scalars(select(QuizSession).join(User).where(
+            User.name == user, QuizSession.kind == kind, QuizSession.title == title)))
+
+    @staticmethod
+    def _delete_sessions(db: Session, rows: list[QuizSession]) -> int:
         for row in rows:
             db.delete(row)
         db.flush()
         if rows:
             summaries.rebuild(db.connection(), user_id=rows[0].user_id)
         return len(rows)
-
-    @staticmethod
-    def _session_ids(db: Session, user: str, kind: str, title: str) -> list[int]:
-        return list(db.scalars(select(QuizSession.id).join(User).where(
-            User.name == user, QuizSession.kind == kind, QuizSession.title == title)))
 
     def replace_session(self, user: str, *, kind: str, title: str, mode: str, seed: int, plan: list[dict],
                         settings: dict, responses: Iterable[NewResponse], now: datetime) -> SessionInfo:
@@ -341,8 +334,9 @@ class Store:
         item, same words) is kept: grading an exam again never undoes moderation."""
         user_id = self.user_id(user, now)
         with self._session() as db:
-            kept = overrides.carried(db, self._session_ids(db, user, kind, title))
-            self._delete_sessions(db, user, kind, title)
+            previous = self._titled(db, user, kind, title)
+            kept = overrides.carried(db, [s.id for s in previous])
+            self._delete_sessions(db, previous)
             row = QuizSession(user_id=user_id, kind=kind, mode=mode, seed=seed, title=title, settings=settings,
                               plan=plan, started_at=now, ended_at=now)
             db.add(row)
@@ -378,14 +372,16 @@ class Store:
 
     def undo_override(self, response_ids: Iterable[int], now: datetime,
                       rescheduling: Rescheduling | None = None) -> int:
-        """Take back the override in force on each response (one transaction)."""
-        touched = set()
+        """Take back the override in force on each response (one transaction);
+        returns how many were taken back."""
+        count, touched = 0, set()
         with self._session() as db:
             for response_id in response_ids:
                 row = overrides.undo(db, response_id, now, rescheduling)
                 touched.add((row.user_id, row.question_id))
+                count += 1
             self._resummarise(db, touched)
-        return len(touched)
+        return count
 
     @staticmethod
     def _resummarise(db: Session, touched: set[tuple[int, str]]) -> None:
