@@ -1,19 +1,26 @@
 """``quizzer moderate``: a teacher checks the doubtful marks and overrides them.
 
-``undo`` gives answers back to the scorer's mark; ``history`` lists the
-overrides, each kept with who made it and when. The review queue and the
-decisions are a library (``quizzer.moderation``) that the terminal flow and the
-spreadsheet round trip of issue #14 will be thin skins over.
+With no subcommand it goes through the review queue in the terminal; ``export``
+and ``import`` do the same through a spreadsheet; ``undo`` gives answers back to
+the scorer's mark and ``history`` lists the overrides. The queue, the decisions
+and the sheet are a library (``quizzer.moderation``); these are thin skins.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+import functools
+import getpass
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 
 import click
 
 from .. import words
 from .context import AppContext, pass_app
+
+DATE_FORMATS = ["%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 
 
 def _now() -> datetime:
@@ -22,10 +29,130 @@ def _now() -> datetime:
     return utcnow()
 
 
-@click.group()
-def moderate() -> None:
-    """Check and override the scorer's marks (undo, history; the review queue's
-    terminal and spreadsheet flows are being built)."""
+def _login() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name (a container with no passwd entry)
+        return "teacher"
+
+
+def queue_filters(command):
+    """The options that choose which answers are reviewed, read into ``Filters``
+    as the ``filters`` argument (every command of the queue reads them the same)."""
+
+    @click.option("--session", "session_id", type=int, metavar="ID", help="Only this session (an exam's sheet).")
+    @click.option("--question", "question_id", metavar="Q7", help="Only this question.")
+    @click.option("--user", metavar="NAME", help="Only this student's answers.")
+    @click.option("--since", type=click.DateTime(DATE_FORMATS), metavar="DATE",
+                  help="Only answers given from DATE (2026-12-01, UTC) on.")
+    @click.option("--all", "everything", is_flag=True, help="Every free-text answer in scope, not only the doubtful.")
+    @functools.wraps(command)
+    def wrapper(*args: Any, session_id: int | None, question_id: str | None, user: str | None,
+                since: datetime | None, everything: bool, **kwargs: Any) -> Any:
+        from ..moderation.queue import Filters
+
+        app = click.get_current_context().find_object(AppContext)
+        if question_id and app is not None:
+            question_id = app.question(question_id).id
+        when = since.replace(tzinfo=UTC) if since is not None else None
+        kwargs["filters"] = Filters(session_id=session_id, question_id=question_id, user=user, since=when,
+                                    everything=everything)
+        return command(*args, **kwargs)
+
+    return wrapper
+
+
+moderator_option = click.option("--moderator", default=_login, show_default="your login name",
+                                help="The name kept with each override.")
+
+
+@click.group(invoke_without_command=True)
+@queue_filters
+@moderator_option
+@pass_app
+def moderate(app: AppContext, filters, moderator: str) -> None:
+    """Check and override the scorer's marks, riskiest first.
+
+    With no subcommand, shows the review queue in the terminal one group of
+    near-identical answers at a time: accept, set the marks (a total or per
+    criterion), comment, split answers off, skip, undo. Every decision is saved
+    at once. `moderate export` and `moderate import` do the same in a spreadsheet.
+    """
+    if click.get_current_context().invoked_subcommand is not None:
+        return
+    from ..moderation.queue import load_queue
+    from ..terminal.moderate import TerminalModeration
+    from ..terminal.prompt import Reader, enable_line_editing, tolerate_undecodable_input
+    from .output import console as make_console
+
+    store = app.store()
+    queue = load_queue(app.bank(), store, filters)
+    console = make_console()
+    interactive = sys.stdin.isatty() and sys.stdout.isatty()
+    reader = Reader(tolerate_undecodable_input(sys.stdin), interactive, console,
+                    editing=enable_line_editing() if interactive else None)
+    TerminalModeration(queue, store, console, reader, moderator, _now).play()
+
+
+@moderate.command("export")
+@queue_filters
+@click.option("--per-answer", is_flag=True, help="One row per answer instead of one per group.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The CSV to write.")
+@pass_app
+def export_command(app: AppContext, filters, per_answer: bool, out: Path) -> None:
+    """Write the review queue as a spreadsheet to fill in (new_mark, comment).
+
+    One row per group of near-identical answers (or per answer), riskiest first,
+    with the current marks per criterion and empty columns for the teacher's.
+    Fill new_mark (or new_mark:CRITERION) where you disagree, then run
+    `quizzer moderate import` on the file.
+    """
+    from ..moderation.queue import load_queue
+    from ..moderation.sheet import write_sheet
+
+    bank = app.bank()
+    queue = load_queue(bank, app.store(), filters)
+    rows = write_sheet(bank, queue, out, per_answer)
+    click.echo(f"Wrote {words.count(rows, 'row')} ({words.count(queue.answers, 'answer')} in "
+               f"{words.count(len(queue.groups), 'group')}) to {out}.")
+    if rows:
+        click.echo(f"  Fill new_mark or new_mark:CRITERION (and comment), then: quizzer moderate import {out}")
+
+
+@moderate.command("import")
+@click.argument("sheet", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check the sheet and say what would change; write nothing.")
+@moderator_option
+@pass_app
+def import_command(app: AppContext, sheet: Path, dry_run: bool, moderator: str) -> None:
+    """Apply a filled moderation sheet: every row whose new_mark is filled.
+
+    Each bad row (an unknown answer id, a mark above the maximum or not in half
+    marks, an answer re-marked since the export) is named with its line and
+    changes nothing; the other rows are applied, and the command exits 1 if any
+    row was bad.
+    """
+    from ..moderation.sheet import apply_plan, read_sheet
+
+    store = app.store()
+    plan = read_sheet(sheet, store)
+    for note in plan.notes:
+        click.echo(f"Note: {note}")
+    for problem in plan.problems:
+        click.echo(f"{sheet}, line {problem.line}: {problem.message}", err=True)
+    if dry_run:
+        click.echo(f"Would apply {words.count(plan.rows, 'row')} ({words.count(plan.answers, 'answer')}); "
+                   f"{words.count(plan.unfilled, 'row')} without a new mark; nothing was written.")
+    else:
+        applied = apply_plan(store, plan, moderator, _now())
+        for line, message in applied.refused:
+            click.echo(f"{sheet}, line {line}: {message}", err=True)
+        click.echo(f"Applied {words.count(applied.rows, 'row')} ({words.count(applied.answers, 'answer')}); "
+                   f"{words.count(plan.unfilled, 'row')} without a new mark left as they are.")
+    bad = len(plan.problems) + (0 if dry_run else len(applied.refused))
+    if bad:
+        raise click.ClickException(f"{words.count(bad, 'row')} of {sheet} could not be applied (listed above); "
+                                   "fix them and import the file again (rows already applied are kept).")
 
 
 @moderate.command("undo")

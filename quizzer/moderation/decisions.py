@@ -30,7 +30,7 @@ TEACHER_REASON = "marked by a teacher"
 @dataclass(frozen=True)
 class Decision:
     total: float | None = None
-    criteria: Mapping[str, float] | None = None  # criterion id -> marks
+    criteria: Mapping[str, float | str] | None = None  # criterion id -> marks (typed text is checked)
     comment: str = ""
 
 
@@ -116,13 +116,17 @@ def change_for(response: ResponseRecord, decision: Decision) -> tuple[MarkChange
 
 
 def decide(responses: Iterable[ResponseRecord], decision: Decision) -> tuple[list[MarkChange], list[str]]:
-    """One decision for every answer of a group (they answer the same question)."""
-    changes, notes = [], []
+    """One decision for every answer of a group (they answer the same question);
+    a note said of several answers is said once, with their ids."""
+    changes = []
+    noted: dict[str, list[int]] = {}
     for response in responses:
         change, note = change_for(response, decision)
         changes.append(change)
         if note:
-            notes.append(f"answer {response.id}: {note}")
+            noted.setdefault(note, []).append(response.id)
+    notes = [f"{'answer' if len(ids) == 1 else 'answers'} {', '.join(map(str, ids))}: {note}"
+             for note, ids in noted.items()]
     return changes, notes
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from itertools import islice
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, column, insert, table
 
@@ -38,7 +38,8 @@ TABLES = tuple(t.name for t in Base.metadata.sorted_tables)  # every table of th
 WITH_IDS = tuple(t.name for t in Base.metadata.sorted_tables if [c.name for c in t.primary_key.columns] == ["id"])
 
 
-def _chunks(rows: Iterable[tuple], size: int = CHUNK) -> Iterator[list[tuple]]:
+def chunks(rows: Iterable[Any], size: int = CHUNK) -> Iterator[list[Any]]:
+    """``rows`` in lists of at most ``size``: a bound-parameter or memory limit per statement."""
     rows = iter(rows)
     while chunk := list(islice(rows, size)):
         yield chunk
@@ -77,7 +78,7 @@ class BulkWriter:
         positional = (compiled.positional and compiled.positiontup is not None
                       and tuple(compiled.positiontup) == columns)
         count = 0
-        for chunk in _chunks(rows):
+        for chunk in chunks(rows):
             self.connection.exec_driver_sql(compiled.string, chunk if positional else
                                             [dict(zip(columns, row, strict=True)) for row in chunk])
             count += len(chunk)

@@ -10,7 +10,7 @@ so as a ``StoreError`` from every public method (``failures``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace as dataclass_replace
 from datetime import datetime
@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from ..errors import NotFound, QuizzerError
 from ..limits import MAX_NAME_CHARS
 from . import failures, overrides, report_queries, summaries
-from .bulk import BulkWriter, bulk_writer
+from .bulk import BulkWriter, bulk_writer, chunks
 from .engine import make_engine
 from .migrate import upgrade
 from .models import CriterionResult, Override, QuizSession, Regrade, Response, ReviewState, User, criterion_rows
@@ -244,9 +244,11 @@ class Store:
         return row
 
     def responses(self, *, session_id: int | None = None, user: str | None = None,
-                  question_id: str | None = None, since: datetime | None = None) -> list[ResponseRecord]:
+                  question_id: str | None = None, since: datetime | None = None,
+                  ids: Collection[int] | None = None) -> list[ResponseRecord]:
         """Stored answers, oldest first, with who gave them and the teacher's comment
-        where the mark was moderated."""
+        where the mark was moderated; ``ids`` picks answers by id (a filled
+        moderation sheet names its answers so)."""
         with self._reading() as db:
             query = (select(Response, User.name, Override.comment).join(User, User.id == Response.user_id)
                      .outerjoin(Override, Override.id == Response.override_id).order_by(Response.id))
@@ -258,6 +260,12 @@ class Store:
                 query = query.where(Response.question_id == question_id)
             if since is not None:
                 query = query.where(Response.created_at >= since)
+            if ids is not None:
+                found: list[ResponseRecord] = []
+                for chunk in chunks(sorted(set(ids)), 500):  # within every engine's bound-parameter limit
+                    rows = db.execute(query.where(Response.id.in_(chunk)))
+                    found.extend(self._record(row, name, comment or "") for row, name, comment in rows)
+                return sorted(found, key=lambda r: r.id)
             return [self._record(row, name, comment or "") for row, name, comment in db.execute(query)]
 
     @staticmethod
