@@ -20,8 +20,8 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
          "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars"]
 
 
-def shoot(page: Path, picture: Path, height: int, profile: Path) -> None:
-    subprocess.run(["chromium", *FLAGS, f"--user-data-dir={profile}", f"--window-size=1000,{height}",
+def shoot(page: Path, picture: Path, height: int, profile: Path, width: int = 1000) -> None:
+    subprocess.run(["chromium", *FLAGS, f"--user-data-dir={profile}", f"--window-size={width},{height}",
                     f"--screenshot={picture}", page.as_uri()], check=True, capture_output=True, timeout=120)
     print(f"wrote {picture}")
 
