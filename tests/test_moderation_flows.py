@@ -248,3 +248,10 @@ def test_a_sheet_without_the_id_column_is_a_clear_error(class_db, runner, tmp_pa
     result = runner.invoke(cli, ["--db", class_db, "moderate", "import", str(sheet)])
     assert result.exit_code == 1
     assert "has no column 'response_ids'" in result.output and "Traceback" not in result.output
+
+
+def test_filters_before_the_subcommand_are_refused_not_ignored(class_db, runner, tmp_path):
+    out = tmp_path / "queue.csv"
+    result = runner.invoke(cli, ["--db", class_db, "moderate", "--question", "Q1", "export", "--out", str(out)])
+    assert result.exit_code == 2 and "after the subcommand" in result.output
+    assert not out.exists()

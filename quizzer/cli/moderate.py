@@ -78,7 +78,13 @@ def moderate(app: AppContext, filters, moderator: str) -> None:
     criterion), comment, split answers off, skip, undo. Every decision is saved
     at once. `moderate export` and `moderate import` do the same in a spreadsheet.
     """
-    if click.get_current_context().invoked_subcommand is not None:
+    ctx = click.get_current_context()
+    if ctx.invoked_subcommand is not None:
+        from ..moderation.queue import Filters
+
+        if filters != Filters():
+            raise click.UsageError(f"Put the filters after the subcommand: quizzer moderate "
+                                   f"{ctx.invoked_subcommand} --session ID ...")
         return
     from ..moderation.queue import load_queue
     from ..terminal.moderate import TerminalModeration
