@@ -1,22 +1,36 @@
 """Re-score stored answers after a teacher edits the bank (like Moodle's regrade).
 
-Every stored response is graded again with the current question (and, for a
-numeric item, the same family and seed). ``plan_regrade`` only computes what
-would change, for a dry run; ``apply_regrade`` writes the new scores and keeps
-each old one in the regrade history. A mark a teacher set (moderation) is never
-replaced: its change is planned as ``kept``, so the teacher sees what the scorer
-would now give, and nothing is written for it.
+By default only the answers that can change are read: those graded with another
+version of their question (the question's content hash differs from the one
+stored with the answer); ``everything`` regrades every answer (after upgrading
+Quizzer, whose scorer may have changed). Answers are streamed from the store a
+batch at a time and graded with the scorer's batch path, on several cores when
+``jobs`` > 1 (worker processes forked with the scorer already built), so memory
+stays flat at any store size. ``plan_batches`` yields what would change, batch by
+batch, in id order; ``apply_regrade`` writes one batch in one transaction and
+keeps each old score in the regrade history, so a regrade killed at any moment
+leaves every answer old or new, and running it again finishes the job (the
+answers already done carry the new hash). A mark a teacher set (moderation) is
+never replaced: its change is planned as ``kept``, so the teacher sees what the
+scorer would now give, and nothing is written for it.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from .bank import Bank
 from .store import ResponseRecord, Store, confidence_of
 
-__all__ = ["Change", "plan_regrade", "apply_regrade"]
+__all__ = ["Change", "plan_batches", "plan_regrade", "apply_regrade", "regrade_scope", "default_jobs", "BATCH"]
+
+BATCH = 1000  # answers read, graded and written together
 
 
 @dataclass(frozen=True)
@@ -38,32 +52,95 @@ class Change:
         return self.new_score - self.response.score
 
 
-def _regraded(response: ResponseRecord, bank: Bank, scorer) -> tuple[float, list, str, dict] | None:
-    question = bank.get(response.question_id)
-    if question is None or response.skipped:
-        return None
-    if response.family:
-        from .variants import generate
-        from .variants.check import check_answer
-
-        assert response.variant_seed is not None, "the store writes a numeric answer's seed with its family"
-        check = check_answer(generate(response.family, response.variant_seed), response.answer)
-        return (0.0, [], check.error, {}) if check.error else (float(check.score), [], check.feedback, {})
-    result = scorer.grade(question, response.answer)
-    return result.score, [c.to_json() for c in result.criteria], result.feedback, confidence_of(result)
+def default_jobs() -> int:
+    """The cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
 
 
-def plan_regrade(bank: Bank, store: Store, scorer, question_id: str | None = None) -> list[Change]:
+def regrade_scope(bank: Bank, everything: bool) -> dict[str, str] | None:
+    """What the store should read: None for every answer, else each question's
+    current content hash (only answers graded with another version are read)."""
+    return None if everything else {q.id: q.content_hash for q in bank.questions}
+
+
+def _numeric(response: ResponseRecord) -> tuple[float, list, str, dict]:
+    from .variants import generate
+    from .variants.check import check_answer
+
+    assert response.variant_seed is not None, "the store writes a numeric answer's seed with its family"
+    check = check_answer(generate(response.family or "", response.variant_seed), response.answer)
+    return (0.0, [], check.error, {}) if check.error else (float(check.score), [], check.feedback, {})
+
+
+def grade_batch(bank: Bank, scorer, responses: list[ResponseRecord]) -> list[Change]:
+    """The changes among ``responses``: new scores, or the same score under an
+    edited question (its new hash is recorded)."""
+    questions = {r.id: bank.get(r.question_id) for r in responses}
+    free = [r for r in responses if questions[r.id] is not None and not r.family and not r.skipped]
+    results = dict(zip((r.id for r in free), scorer.grade_many([(questions[r.id], r.answer) for r in free]),
+                       strict=True))
     changes = []
-    for response in store.responses(question_id=question_id):
-        regraded = _regraded(response, bank, scorer)
-        question = bank.get(response.question_id)
-        if regraded is None or question is None:
+    for r in responses:
+        question = questions[r.id]
+        if question is None or r.skipped:
             continue
-        score, criteria, feedback, confidence = regraded
-        if score != response.score or question.content_hash != response.content_hash:
-            changes.append(Change(response, score, criteria, feedback, question.content_hash, confidence))
+        if r.family:
+            score, criteria, feedback, confidence = _numeric(r)
+        else:
+            result = results[r.id]
+            score, criteria = result.score, [c.to_json() for c in result.criteria]
+            feedback, confidence = result.feedback, confidence_of(result)
+        if score != r.score or question.content_hash != r.content_hash:
+            changes.append(Change(r, score, criteria, feedback, question.content_hash, confidence))
     return changes
+
+
+_WORKER: tuple[Bank, object] | None = None  # the bank and scorer a forked worker grades with
+
+
+def _grade_in_worker(responses: list[ResponseRecord]) -> list[Change]:
+    assert _WORKER is not None, "the pool is forked after _WORKER is set"
+    bank, scorer = _WORKER
+    return grade_batch(bank, scorer, responses)
+
+
+def plan_batches(bank: Bank, store: Store, scorer, question_id: str | None = None, *, everything: bool = False,
+                 jobs: int = 1, batch: int = BATCH) -> Iterator[tuple[int, list[Change]]]:
+    """``(answers read, changes)`` for each batch, in id order. With ``jobs`` > 1
+    the batches are graded in forked worker processes, a few ahead of the one
+    being consumed, so the caller writes one batch while the next are graded."""
+    stream = store.stream_regradable(question_id=question_id, stale=regrade_scope(bank, everything), batch=batch)
+    if jobs < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        for responses in stream:
+            yield len(responses), grade_batch(bank, scorer, responses)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    global _WORKER
+    _WORKER = (bank, scorer)
+    try:
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            pending: deque[tuple[int, Future]] = deque()
+            for responses in stream:
+                pending.append((len(responses), pool.submit(_grade_in_worker, responses)))
+                if len(pending) >= 2 * jobs:  # a bounded queue: memory stays flat
+                    read, future = pending.popleft()
+                    yield read, future.result()
+            while pending:
+                read, future = pending.popleft()
+                yield read, future.result()
+    finally:
+        _WORKER = None
+
+
+def plan_regrade(bank: Bank, store: Store, scorer, question_id: str | None = None, *,
+                 everything: bool = True) -> list[Change]:
+    """Every change at once, for a small store or a test (``plan_batches`` streams)."""
+    return [c for _, changes in plan_batches(bank, store, scorer, question_id, everything=everything)
+            for c in changes]
 
 
 def apply_regrade(store: Store, changes: list[Change], now: datetime) -> int:

@@ -219,7 +219,7 @@ def test_import_applies_the_good_rows_names_the_bad_and_changes_nothing_for_them
         for rid in map(int, row["response_ids"].split()):
             assert after[rid] == before[rid]  # a bad row changes nothing
 
-    regraded = runner.invoke(cli, ["--db", class_db, "regrade"])
+    regraded = runner.invoke(cli, ["--db", class_db, "regrade", "--all"])
     assert regraded.exit_code == 0, regraded.output
     assert all(_stored(class_db)[rid].score == 2 for rid in map(int, good_total["response_ids"].split()))
 

@@ -91,9 +91,9 @@ def test_a_moderated_mark_shows_in_stats_survives_regrade_and_can_be_undone(runn
     assert after["questions"]["Q1"]["latest"] == 0.0  # stats read the teacher's mark
     history = runner.invoke(cli, ["--db", db, "moderate", "history"])
     assert history.exit_code == 0 and "by mr-ng" in history.output and "Say why XOR fails." in history.output
-    regrade = runner.invoke(cli, ["--db", db, "regrade", "--dry-run"])
+    regrade = runner.invoke(cli, ["--db", db, "regrade", "--all", "--dry-run"])
     assert "moderated mark 0 of 2 kept; the scorer would now give" in regrade.output
-    runner.invoke(cli, ["--db", db, "regrade"])
+    runner.invoke(cli, ["--db", db, "regrade", "--all"])
     assert json.loads(runner.invoke(cli, ["--db", db, "stats", "--user", "amara", "--json"]).output)[
         "questions"]["Q1"]["latest"] == 0.0
     undone = runner.invoke(cli, ["--db", db, "moderate", "undo", str(response.id)])

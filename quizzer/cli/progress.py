@@ -30,41 +30,62 @@ def stats(app: AppContext, user: str, as_json: bool) -> None:
 
 @click.command()
 @click.option("--question", "question_id", metavar="Q7", help="Only answers to this question.")
+@click.option("--all", "everything", is_flag=True,
+              help="Every stored answer, not only those graded with an earlier version of their question "
+                   "(after upgrading Quizzer).")
+@click.option("--jobs", type=click.IntRange(min=1), metavar="N", help="Worker processes (default: the cores).")
 @click.option("--dry-run", is_flag=True, help="Show what would change; change nothing.")
 @pass_app
-def regrade(app: AppContext, question_id: str | None, dry_run: bool) -> None:
+def regrade(app: AppContext, question_id: str | None, everything: bool, jobs: int | None, dry_run: bool) -> None:
     """Re-score stored answers with the current bank, keeping the old scores.
 
-    Run it after editing a rubric; try --dry-run first to see what would change.
+    Run it after editing a rubric: it reads only the answers graded with an
+    earlier version of a question (--all: every answer). Try --dry-run first to
+    see what would change. Answers are written a batch at a time: stopped at any
+    moment, every answer is old or new, and running it again finishes the job.
     """
-    from ..quiz.session import utcnow
-    from ..regrade import apply_regrade, plan_regrade
+    import sys
 
+    from ..quiz.session import utcnow
+    from ..regrade import apply_regrade, default_jobs, plan_batches, regrade_scope
+
+    bank, store = app.bank(), app.store()
     if question_id:
         question_id = app.question(question_id).id
-    changes = plan_regrade(app.bank(), app.store(), app.scorer(), question_id)
-    kept = [c for c in changes if c.kept]
-    changes = [c for c in changes if not c.kept]
-    moved = [c for c in changes if c.delta]
-    for change in moved:
-        r = change.response
-        click.echo(f"response {r.id} ({r.user}, {r.question_id}, {r.created_at:%Y-%m-%d}): "
-                   f"{marks_text(r.score)} -> {marks_text(change.new_score)} of {marks_text(r.max_score)}")
-    for change in kept:
-        r = change.response
-        click.echo(f"response {r.id} ({r.user}, {r.question_id}, {r.created_at:%Y-%m-%d}): moderated mark "
-                   f"{marks_text(r.score)} of {marks_text(r.max_score)} kept; the scorer would now give "
-                   f"{marks_text(change.new_score)}")
-    unchanged = len(changes) - len(moved)
-    summary = f"{count(len(moved), 'score')} change{'s' if len(moved) == 1 else ''}"
-    if unchanged:
-        summary += (f"; {count(unchanged, 'answer')} to an edited question "
-                    f"{'keeps its' if unchanged == 1 else 'keep their'} score")
+    total = store.count_regradable(question_id=question_id, stale=regrade_scope(bank, everything))
+    moved = same = kept = 0
+    show = sys.stderr.isatty() and total > 0
+    with click.progressbar(length=total, label="Regrading", file=sys.stderr, hidden=not show,
+                           show_eta=True) as bar:
+        for read, changes in plan_batches(bank, store, app.scorer(), question_id, everything=everything,
+                                          jobs=jobs or default_jobs()):
+            for change in changes:
+                r = change.response
+                where = f"response {r.id} ({r.user}, {r.question_id}, {r.created_at:%Y-%m-%d})"
+                if change.kept:
+                    kept += 1
+                    click.echo(f"{where}: moderated mark {marks_text(r.score)} of {marks_text(r.max_score)} kept; "
+                               f"the scorer would now give {marks_text(change.new_score)}")
+                elif change.delta:
+                    moved += 1
+                    click.echo(f"{where}: {marks_text(r.score)} -> {marks_text(change.new_score)} of "
+                               f"{marks_text(r.max_score)}")
+                else:
+                    same += 1
+            if not dry_run:
+                apply_regrade(store, changes, utcnow())
+            bar.update(read)
+    summary = f"{count(moved, 'score')} change{'s' if moved == 1 else ''}"
+    if same:
+        summary += (f"; {count(same, 'answer')} to an edited question "
+                    f"{'keeps its' if same == 1 else 'keep their'} score")
     if kept:
-        summary += (f"; {count(len(kept), 'moderated mark')} kept (`quizzer moderate undo RESPONSE_ID` gives "
+        summary += (f"; {count(kept, 'moderated mark')} kept (`quizzer moderate undo RESPONSE_ID` gives "
                     "an answer back to the scorer)")
+    if not total:
+        summary += ("; no answer was graded with an earlier version of its question (--all regrades every answer)"
+                    if not everything else "")
     if dry_run:
         click.echo(f"Dry run: {summary}. Nothing was written.")
         return
-    apply_regrade(app.store(), changes, utcnow())
     click.echo(f"Regraded: {summary}. Old scores are kept in the history.")

@@ -10,12 +10,12 @@ so as a ``StoreError`` from every public method (``failures``).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import replace as dataclass_replace
 from datetime import datetime
 
-from sqlalchemy import Connection, delete, func, select, update
+from sqlalchemy import Connection, and_, delete, false, func, or_, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -250,8 +250,7 @@ class Store:
         where the mark was moderated; ``ids`` picks answers by id (a filled
         moderation sheet names its answers so)."""
         with self._reading() as db:
-            query = (select(Response, User.name, Override.comment).join(User, User.id == Response.user_id)
-                     .outerjoin(Override, Override.id == Response.override_id).order_by(Response.id))
+            query = self._answers_query().order_by(Response.id)
             if session_id is not None:
                 query = query.where(Response.session_id == session_id)
             if user is not None:
@@ -267,6 +266,46 @@ class Store:
                     found.extend(self._record(row, name, comment or "") for row, name, comment in rows)
                 return sorted(found, key=lambda r: r.id)
             return [self._record(row, name, comment or "") for row, name, comment in db.execute(query)]
+
+    @staticmethod
+    def _answers_query():
+        return (select(Response, User.name, Override.comment).join(User, User.id == Response.user_id)
+                .outerjoin(Override, Override.id == Response.override_id))
+
+    @staticmethod
+    def _regradable(query, question_id: str | None, stale: Mapping[str, str] | None):
+        """Answers a regrade reads: not skipped, of one question if given, and with
+        ``stale`` (question id -> its current content hash) only those graded
+        with another version of their question."""
+        query = query.where(Response.skipped.is_(False))
+        if question_id is not None:
+            query = query.where(Response.question_id == question_id)
+        if stale is not None:
+            wanted = {q: h for q, h in stale.items() if question_id is None or q == question_id}
+            query = query.where(or_(false(), *(and_(Response.question_id == q, Response.content_hash != h)
+                                               for q, h in sorted(wanted.items()))))
+        return query
+
+    def count_regradable(self, *, question_id: str | None = None, stale: Mapping[str, str] | None = None) -> int:
+        with self._reading() as db:
+            return int(db.scalar(self._regradable(select(func.count(Response.id)), question_id, stale)) or 0)
+
+    def stream_regradable(self, *, question_id: str | None = None, stale: Mapping[str, str] | None = None,
+                          batch: int = 1000) -> Iterator[list[ResponseRecord]]:
+        """The answers a regrade reads, in id order, ``batch`` at a time: each batch
+        is read in its own short transaction, after the last id of the one before,
+        so memory stays flat at any store size and no lock is held between batches
+        (a quiz goes on writing while a department's store is regraded)."""
+        last = 0
+        while True:
+            with self._reading() as db:
+                query = self._regradable(self._answers_query(), question_id, stale)
+                rows = db.execute(query.where(Response.id > last).order_by(Response.id).limit(batch)).all()
+                found = [self._record(row, name, comment or "") for row, name, comment in rows]
+            if not found:
+                return
+            yield found
+            last = found[-1].id
 
     @staticmethod
     def _record(row: Response, user: str, comment: str = "") -> ResponseRecord:
@@ -285,11 +324,18 @@ class Store:
     def regrade(self, changes: Iterable[tuple], now: datetime) -> int:
         """Apply new scores ``(response_id, score, criteria, feedback, content_hash)``,
         optionally followed by the grade's ``confidence_of`` fields, keeping each old
-        score in the regrade history. Returns how many changed."""
+        score in the regrade history, in one transaction (a regrade writes a batch
+        at a time: killed, every answer is either old or new). Returns how many changed."""
         count, touched = 0, set()
+        changes = list(changes)
         with self._session() as db:
+            ids = [change[0] for change in changes]
+            rows = {row.id: row for chunk in chunks(ids, 500)
+                    for row in db.scalars(select(Response).where(Response.id.in_(chunk)))}
+            db.execute(delete(CriterionResult).where(CriterionResult.response_id.in_(
+                [i for i in ids if i in rows and rows[i].override_id is None])))
             for response_id, score, criteria, feedback, content_hash, *extra in changes:
-                row = db.get(Response, response_id)
+                row = rows.get(response_id)
                 if row is None or row.override_id is not None:  # a teacher's mark is never replaced
                     continue
                 db.add(Regrade(response_id=row.id, old_score=row.score, new_score=score, old_hash=row.content_hash,
@@ -297,13 +343,16 @@ class Store:
                 row.score, row.criteria, row.feedback, row.content_hash = score, criteria, feedback, content_hash
                 for name, value in (extra[0] if extra else {}).items():
                     setattr(row, name, value)
-                db.execute(delete(CriterionResult).where(CriterionResult.response_id == row.id))
                 db.add_all(criterion_rows(row.id, row.user_id, row.question_id, criteria))
                 touched.add((row.user_id, row.question_id))
                 count += 1
             db.flush()
-            for user_id, question_id in sorted(touched):
-                summaries.rebuild(db.connection(), user_id=user_id, question_id=question_id)
+            by_question: dict[str, set[int]] = {}
+            for user_id, question_id in touched:
+                by_question.setdefault(question_id, set()).add(user_id)
+            for question_id, users in sorted(by_question.items()):  # the summaries once per question and batch
+                for part in chunks(sorted(users), 500):
+                    summaries.rebuild(db.connection(), question_id=question_id, user_ids=part)
         return count
 
     def regrade_history(self, response_id: int) -> list[tuple[float, float, datetime]]:

@@ -113,14 +113,19 @@ def _newest(connection: Connection, user_id: int, question_id: str, keys, now: d
     return all((now, response_id) > (t1, latest) for t1, latest in rows)
 
 
-def rebuild(connection: Connection, user_id: int | None = None, question_id: str | None = None) -> None:
-    """Recompute the summaries from the responses: all of them, or one student's,
-    or one question's (or one student's on one question)."""
+def rebuild(connection: Connection, user_id: int | None = None, question_id: str | None = None,
+            user_ids: Iterable[int] | None = None) -> None:
+    """Recompute the summaries from the responses: all of them, or one student's
+    (or several students', ``user_ids``: a regrade's batch), or one question's, or
+    those students' on one question."""
+    chosen = sorted(set(user_ids)) if user_ids is not None else None
 
     def scoped(table):
         clauses = []
         if user_id is not None:
             clauses.append(table.c.user_id == user_id)
+        if chosen is not None:
+            clauses.append(table.c.user_id.in_(chosen))
         if question_id is not None:
             clauses.append(table.c.question_id == question_id)
         return and_(True, *clauses)
