@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-
 from dataclasses import replace
 
 from quizzer.bank import Question, load_bank
