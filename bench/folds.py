@@ -10,6 +10,7 @@ the frozen test half plays for the whole project. Only ``calibration.yaml`` is r
     python bench/folds.py --show A   # also fold A's disagreements, with their texts
     python bench/folds.py --blind B  # the bank as if its wordings had never seen fold B
     python bench/folds.py --blind A --show A   # develop: fold A's misses with A unseen
+    python bench/folds.py --summary  # one line to judge a change by
 
 The rubric's wordings were tuned on the whole calibration half, fold B included, so
 fold B flatters the scorer. ``--blind`` removes, mechanically, every wording, role
@@ -27,11 +28,12 @@ import json
 from dataclasses import replace
 
 from quizzer.bank import Question, load_bank
-from quizzer.bank.graded import _read_half
+from quizzer.bank.graded import GradedAnswer, _read_half
 from quizzer.config import resource_path
 from quizzer.scoring import Scorer
 from quizzer.scoring.concepts import Reading, compile_phrase
-from quizzer.scoring.evaluate import Item, evaluate_items, grade_items
+from quizzer.scoring.evaluate import Evaluation, Item, evaluate_items, grade_items
+from quizzer.scoring.result import GradeResult
 from quizzer.variants import family_ids
 
 
@@ -61,45 +63,74 @@ def _blind(question: Question, seen: list[str], unseen: list[str], scorer: Score
     return replace(question, rubric=tuple(rubric), roles=roles)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--show", choices=["A"], help="print fold A's disagreements")
-    parser.add_argument("--kind", default="", help="with --show: only this kind")
-    parser.add_argument("--json", action="store_true")
-    parser.add_argument("--blind", choices=["A", "B"], help="drop the wordings only this fold uses")
-    args = parser.parse_args()
+def _bank(blind: str | None, answers: list[GradedAnswer]) -> dict[str, Question]:
     bank = {q.id: q for q in load_bank(resource_path("questions"), families=family_ids())}
-    answers = _read_half(resource_path("heldout") / "saq" / "calibration.yaml")
-    if args.blind:
+    if blind:
         probe = Scorer(list(bank.values()))
         for qid, q in list(bank.items()):
+            mine = [a for a in answers if a.question_id == qid]
             seen = [*q.model_answers, *(s.text for s in q.samples), *q.explanation.sections_text(),
-                    *(a.text for a in answers if a.question_id == qid and fold_of(a.id) != args.blind)]
-            unseen = [a.text for a in answers if a.question_id == qid and fold_of(a.id) == args.blind]
-            bank[qid] = _blind(q, seen, unseen, probe)
+                    *(a.text for a in mine if fold_of(a.id) != blind)]
+            bank[qid] = _blind(q, seen, [a.text for a in mine if fold_of(a.id) == blind], probe)
+    return bank
+
+
+def measure(blind: str | None) -> tuple[dict[str, list[Item]], dict[str, list[GradeResult]], Scorer]:
+    """Each fold's items and grades, with the bank blind to fold ``blind`` (or not)."""
+    answers = _read_half(resource_path("heldout") / "saq" / "calibration.yaml")
+    bank = _bank(blind, answers)
     scorer = Scorer(list(bank.values()))
     folds: dict[str, list[Item]] = {"A": [], "B": []}
     for a in answers:
         folds[fold_of(a.id)].append(Item(bank[a.question_id], a.text, a.score, a.kind, a.id))
+    return folds, {name: grade_items(scorer, items) for name, items in folds.items()}, scorer
+
+
+def _line(name: str, figures: Evaluation) -> str:
+    return (f"{name}: n={figures.count} exact {figures.exact:.1%} within-half {figures.within_half:.1%} "
+            f"QWK {figures.qwk:.3f}\n   " + "  ".join(f"{k} {v.exact:.0%} {v.mean_error:+.2f}"
+                                                    for k, v in figures.kinds.items()))
+
+
+def _show(items: list[Item], results: list[GradeResult], kind: str) -> None:
+    for item, r in zip(items, results, strict=True):
+        if r.score != item.score and (not kind or item.kind == kind):
+            print(f"\n--- {item.id} [{item.kind}] expected {item.score} got {r.score}\n{item.text}")
+            for c in r.criteria:
+                print(f"   {c.id}: {c.awarded}/{c.max} {c.reason} matched={list(c.matched)}")
+            if r.flags:
+                print("   flags:", r.flags)
+
+
+def summary() -> dict[str, float]:
+    """The figures a change is judged by: fold A blind to itself (to develop on), fold
+    B blind to itself (the estimate), and both folds with the bank as it is."""
     out = {}
+    for blind in (None, "A", "B"):
+        folds, graded, scorer = measure(blind)
+        for name in ("A", "B") if blind is None else (blind,):
+            figures = evaluate_items(scorer, folds[name], worst=0, results=graded[name])
+            tag = f"{name}{'-blind' if blind else ''}"
+            out[f"{tag} exact"] = round(figures.exact, 4)
+            out[f"{tag} qwk"] = round(figures.qwk, 4)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--show", choices=["A"], help="print fold A's disagreements")
+    parser.add_argument("--kind", default="", help="with --show: only this kind")
+    parser.add_argument("--summary", action="store_true", help="one line: blind and plain figures of both folds")
+    parser.add_argument("--blind", choices=["A", "B"], help="drop the wordings only this fold uses")
+    args = parser.parse_args()
+    if args.summary:
+        print(json.dumps(summary()))
+        return
+    folds, graded, scorer = measure(args.blind)
     for name, items in folds.items():
-        results = grade_items(scorer, items)
-        figures = evaluate_items(scorer, items, worst=0, results=results)
-        out[name] = figures
-        if not args.json:
-            print(f"fold {name}: n={figures.count} exact {figures.exact:.1%} within-half {figures.within_half:.1%} "
-                  f"QWK {figures.qwk:.3f}")
-            print("   " + "  ".join(f"{k} {v.exact:.0%} {v.mean_error:+.2f}" for k, v in figures.kinds.items()))
+        print(_line(f"fold {name}", evaluate_items(scorer, items, worst=0, results=graded[name])))
         if name == "A" and args.show:
-            for item, r in zip(items, results, strict=True):
-                if r.score != item.score and (not args.kind or item.kind == args.kind):
-                    print(f"\n--- {item.id} [{item.kind}] expected {item.score} got {r.score}\n{item.text}")
-                    for c in r.criteria:
-                        print(f"   {c.id}: {c.awarded}/{c.max} {c.reason} matched={list(c.matched)}")
-                    if r.flags:
-                        print("   flags:", r.flags)
-    if args.json:
-        print(json.dumps({k: {"exact": v.exact, "qwk": v.qwk} for k, v in out.items()}))
+            _show(items, graded[name], args.kind)
 
 
 if __name__ == "__main__":
