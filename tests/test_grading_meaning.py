@@ -121,6 +121,21 @@ def test_a_contrast_word_points_away_from_its_role(roles_bank):
     assert result.score == 2
 
 
+def test_an_idea_said_with_a_word_flipped_to_its_opposite_earns_nothing(roles_bank):
+    """ "L2's push gets *stronger*" uses the idea's words with one reversed: no mark for
+    it, and the feedback says which idea it reverses; the same words said of the
+    other role are no reversal of this one."""
+    question = roles_bank.get("PEN")
+    scorer = Scorer(roles_bank)
+    reversed_ = scorer.grade(question, "With L1 the gradient is constant. With L2 the push gets stronger and stronger.")
+    criterion = by_id(reversed_)["l2-proportional"]
+    assert criterion.awarded == 0
+    assert "reverse" in criterion.misconception and "push gets weaker" in criterion.misconception
+    assert by_id(reversed_)["l1-constant"].awarded == 1
+    of_the_other = scorer.grade(question, "With L1 the push gets stronger, relative to the weight, as it shrinks.")
+    assert by_id(of_the_other)["l2-proportional"].misconception is None
+
+
 def test_an_unknown_role_is_refused(tmp_path):
     bad = dict(ROLES_QUESTION, rubric=[dict(ROLES_QUESTION["rubric"][0], about="l3"), ROLES_QUESTION["rubric"][1]])
     with pytest.raises(BankError, match="unknown role 'l3'"):

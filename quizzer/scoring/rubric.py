@@ -12,8 +12,10 @@ The rule, in the order it is applied:
    says why, when the answer says one of its ideas of the wrong role ("L2 drives
    weights to exactly zero"), even beside a correct statement of it unless the
    role was only guessed from an earlier clause; states one of its
-   misconceptions; or states a piece of evidence and, in another sentence, its
-   negation. Ruling out the opposite of
+   misconceptions; says one of its ideas the other way round, with a word
+   flipped to its opposite ("the gradients get *smaller*", see ``antonyms``),
+   of the idea's own role; or states a piece of evidence and, in another
+   sentence, its negation. Ruling out the opposite of
    a fact is not a contradiction: when the negated words are themselves evidence
    for one of the question's ideas ("the boundary is a straight line ... no
    straight line separates XOR"), the answer is consistent.
@@ -54,6 +56,8 @@ class CompiledCriterion:
     # per misconception, the words that stand next to it where a model answer uses
     # the same words correctly ("a *multi-layer* perceptron with non-linear ...")
     benign: tuple[frozenset[str], ...] = ()
+    # per idea, its wordings with one word flipped to its opposite (see ``antonyms``)
+    reversals: tuple[tuple[Phrase, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -71,10 +75,11 @@ class Evidence:
     found: tuple[Match, ...]
     missing: tuple[str, ...]
     swaps: tuple[Swap, ...]
+    reversals: tuple[Match, ...] = ()  # an idea said the other way round, of its own role
 
 
 def find_evidence(reading: Reading, compiled: CompiledCriterion, mentions: Sequence[Mention]) -> Evidence:
-    found, missing, swaps = [], [], []
+    found, missing, swaps, reversals = [], [], [], []
     for index, (original, wordings) in enumerate(zip(compiled.criterion.concepts, compiled.concepts, strict=True)):
         role = compiled.criterion.role_of(index)
         match, swap = _first_attributed(reading, wordings, role, mentions)
@@ -84,7 +89,25 @@ def find_evidence(reading: Reading, compiled: CompiledCriterion, mentions: Seque
             missing.append(original[0])
             if swap:
                 swaps.append(swap)
-    return Evidence(tuple(found), tuple(missing), tuple(swaps))
+        # only an idea not stated is looked for reversed: an answer that states it and,
+        # elsewhere, its opposite is comparing (tried: looking always lost 2 points on fold B)
+        if index < len(compiled.reversals) and not match:
+            reversed_match = _reversal(reading, compiled.reversals[index], role, mentions)
+            if reversed_match:
+                reversals.append(reversed_match)
+    return Evidence(tuple(found), tuple(missing), tuple(swaps), tuple(reversals))
+
+
+def _reversal(reading: Reading, wordings: Sequence[Phrase], role: str | None,
+              mentions: Sequence[Mention]) -> Match | None:
+    """The first place an idea is said the other way round of its own role (the
+    opposite said of the other role is the other half of a comparison)."""
+    for phrase in wordings:
+        for match in reading.find_all(phrase):
+            if role and mentions and attribute_with_strength(match, mentions, reading)[0] not in (None, role):
+                continue
+            return match
+    return None
 
 
 def _first_attributed(reading: Reading, wordings: Sequence[Phrase], role: str | None,
@@ -126,6 +149,9 @@ def _cancelled(reading: Reading, compiled: CompiledCriterion, evidence: Evidence
         for match in reading.find_all(phrase):
             if not benign & set(neighbours(reading, match)):
                 return describe_misconception(match.text, phrase.text)
+    for match in evidence.reversals:
+        if not set(match.positions) & set(consistent()):
+            return f'the answer says "{match.text}", the reverse of "{match.phrase.text}"'
     for match in evidence.found:
         if len(match.phrase.keys) >= 2:
             for opposite in reading.find_all(match.phrase, negated=not match.phrase.negated):

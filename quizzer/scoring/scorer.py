@@ -13,6 +13,7 @@ from functools import cache
 
 from ..bank import Bank, Question
 from ..limits import MAX_ANSWER_CHARS
+from .antonyms import Opposites
 from .concepts import Phrase, Reading, compile_phrase
 from .confidence import assess
 from .feedback import compose_feedback
@@ -67,6 +68,7 @@ class Scorer:
         self._readings: dict[str, Reading] = {}  # answers of the batch being graded
         texts = _bank_texts(self._questions.values())
         self.lexicon = Lexicon(texts)
+        self.opposites = Opposites(self.lexicon)
         self.similarity = Similarity(texts, self._keys_of)
         self._compiled: dict[str, _Compiled] = {}
 
@@ -93,9 +95,12 @@ class Scorer:
         criteria: list[CompiledCriterion] = []
         for c in question.rubric:
             misconceptions = self._phrases(c.misconceptions, None)
+            concepts = tuple(self._phrases(alts, prompt_keys) for alts in c.concepts)
             criteria.append(CompiledCriterion(
                 criterion=c,
-                concepts=tuple(self._phrases(alts, prompt_keys) for alts in c.concepts),
+                concepts=concepts,
+                reversals=tuple(tuple(r for p in wordings for r in self.opposites.reversals(p))
+                                for wordings in concepts),
                 misconceptions=misconceptions,
                 explanation=self._fitting_section(c.description, sections),
                 pitfall=question.explanation.pitfall,
