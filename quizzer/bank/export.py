@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import Question
+from .model import Question, Sample
 
 __all__ = ["number", "question_summary", "question_detail"]
 
@@ -16,6 +16,17 @@ __all__ = ["number", "question_summary", "question_detail"]
 def number(value: float) -> int | float:
     """Marks as people write them: 2, not 2.0; 1.5 stays 1.5."""
     return int(value) if float(value).is_integer() else value
+
+
+def _sample(s: Sample) -> dict[str, Any]:
+    """A sample as the bank holds it; a moderated one's marks per criterion and note
+    only where it has them, so an author's sample reads as it always has."""
+    out: dict[str, Any] = {"text": s.text, "score": number(s.score), "kind": s.kind}
+    if s.criteria:
+        out["criteria"] = {cid: number(mark) for cid, mark in s.criteria}
+    if s.note:
+        out["note"] = s.note
+    return out
 
 
 def question_summary(q: Question) -> dict[str, Any]:
@@ -58,6 +69,6 @@ def question_detail(q: Question) -> dict[str, Any]:
         "pitfall": e.pitfall,
         "connections": list(e.connections),
     }
-    detail["samples"] = [{"text": s.text, "score": number(s.score), "kind": s.kind} for s in q.samples]
+    detail["samples"] = [_sample(s) for s in q.samples]
     detail["source"] = str(q.source) if q.source else None
     return detail

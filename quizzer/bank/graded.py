@@ -11,6 +11,10 @@ A *graded set* is a folder of answers written and marked by other people:
 
 Each file holds ``answers:``, a list of ``{id, question_id, kind, score, text}``
 (``criteria`` and ``reason`` may say how the examiner split and justified the mark).
+A set may also hold ``moderated.yaml``, in the same format: students' answers
+whose marks a teacher set or confirmed, written by ``quizzer moderate promote``
+and measured as a part of their own beside the two halves. Such a file may also
+be named on its own (``--heldout moderated.yaml``): a set with that part only.
 A half may also have ``<half>-second-examiner.yaml``: ``marks:``, a list of
 ``{id, score}`` given by a second examiner who saw neither the first marks nor the
 scorer, so that the scorer's agreement can be read beside an examiner's.
@@ -27,11 +31,14 @@ from pathlib import Path
 
 from ..errors import QuizzerError
 from ..limits import MAX_GRADED_FILE_BYTES, MAX_GRADED_NODES, MAX_MARKS
-from .yamlfile import read_yaml
+from .yamlfile import YamlDoc, read_yaml
 
-__all__ = ["GradedAnswer", "GradedSet", "read_graded_set", "HALVES"]
+__all__ = ["GradedAnswer", "GradedSet", "read_graded_set", "read_answers_text", "HALVES", "MODERATED",
+           "MODERATED_FILE"]
 
 HALVES = ("calibration", "test")
+MODERATED = "moderated"  # the part of a set that teachers marked in moderation
+MODERATED_FILE = f"{MODERATED}.yaml"
 
 
 @dataclass(frozen=True)
@@ -47,17 +54,21 @@ class GradedAnswer:
 class GradedSet:
     name: str
     path: Path
-    halves: dict[str, tuple[GradedAnswer, ...]]  # "calibration" and "test"
+    halves: dict[str, tuple[GradedAnswer, ...]]  # "calibration" and "test", and "moderated" where there is one
     bank_path: Path | None  # the questions, when the set brings its own
     second: dict[str, dict[str, float]] = field(default_factory=dict)  # half -> answer id -> second mark
 
 
 def read_graded_set(path: Path) -> GradedSet:
-    """The graded set in folder ``path``; a bad file or row is a ``QuizzerError``
-    naming it."""
+    """The graded set in folder ``path`` (or the moderated answers in file ``path``);
+    a bad file or row is a ``QuizzerError`` naming it."""
+    if path.is_file():
+        return GradedSet(path.stem, path, {MODERATED: tuple(_read_half(path))}, None)
     halves = {}
     for half in HALVES:
         halves[half] = tuple(_read_half(path / f"{half}.yaml"))
+    if (path / MODERATED_FILE).is_file():
+        halves[MODERATED] = tuple(_read_half(path / MODERATED_FILE))
     bank = path / "bank"
     second = {half: _read_second(path / f"{half}-second-examiner.yaml", {a.id for a in halves[half]})
               for half in HALVES if (path / f"{half}-second-examiner.yaml").is_file()}
@@ -97,10 +108,27 @@ def _score(score, where: str) -> float:
     return float(score)
 
 
+def read_answers_text(path: Path, text: str) -> list[GradedAnswer]:
+    """The answers ``text`` would give as the file ``path``: how a file is checked
+    before it is replaced, under the same rules and limits as one read."""
+    from .yamlparse import parse
+
+    if len(text.encode("utf-8")) > MAX_GRADED_FILE_BYTES:
+        raise QuizzerError(f"{path} would be more than {MAX_GRADED_FILE_BYTES / 1e6:g} MB, the most a graded "
+                           "file may be.", "write the answers to another file with --out.")
+    data, problems = parse(path, text, MAX_GRADED_NODES)
+    if problems:
+        raise QuizzerError("\n".join(str(problem) for problem in problems), "fix the file, then run again.")
+    return _answers(YamlDoc(path, data, text), path)
+
+
 def _read_half(path: Path) -> list[GradedAnswer]:
     if not path.is_file():
         raise QuizzerError(f"{path} is missing.", "a graded set needs calibration.yaml and test.yaml.")
-    doc = _parsed(path)
+    return _answers(_parsed(path), path)
+
+
+def _answers(doc: YamlDoc, path: Path) -> list[GradedAnswer]:
     rows = doc.data.get("answers") if isinstance(doc.data, dict) else None
     if not isinstance(rows, list):
         raise QuizzerError(f"{path}: must hold 'answers:', a list of graded answers.")

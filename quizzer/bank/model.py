@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["Criterion", "Explanation", "Sample", "Question", "Bank", "SAMPLE_KINDS"]
+__all__ = ["Criterion", "Explanation", "Sample", "Question", "Bank", "SAMPLE_KINDS", "MODERATED_KIND"]
 
+# the kinds of answer a rubric's author writes samples of (every shipped question has each)
 SAMPLE_KINDS = (
     "full",
     "paraphrase",
@@ -20,6 +21,9 @@ SAMPLE_KINDS = (
     "keyword-stuffed",
     "off-topic",
 )
+# a student's answer whose marks a teacher set or confirmed (``quizzer moderate promote``):
+# not a kind an author writes, so kept apart, and reported as its own kind by ``grade --evaluate``
+MODERATED_KIND = "moderated"
 
 
 @dataclass(frozen=True)
@@ -69,11 +73,15 @@ class Explanation:
 
 @dataclass(frozen=True)
 class Sample:
-    """A graded answer that calibrates the scorer: what an examiner gave it."""
+    """A graded answer that calibrates the scorer: what an examiner gave it.
+    ``criteria`` (criterion id, marks) and ``note`` are optional: a moderated
+    answer carries the teacher's marks per criterion and who set them when."""
 
     text: str
     score: float
     kind: str
+    criteria: tuple[tuple[str, float], ...] = ()
+    note: str = ""
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from typing import Any
 
 from ..errors import Problem
 from ..limits import MAX_MARKS, MAX_MODULE, MAX_SAMPLES
-from .model import SAMPLE_KINDS, Criterion, Explanation, Question, Sample
+from .model import MODERATED_KIND, SAMPLE_KINDS, Criterion, Explanation, Question, Sample
 from .yamlfile import YamlDoc
 
 __all__ = ["build_question", "content_hash", "QUESTION_FIELDS"]
@@ -29,7 +29,8 @@ QUESTION_FIELDS = (
 CRITERION_FIELDS = ("id", "marks", "description", "need", "about", "concepts", "misconceptions")
 CONCEPT_FIELDS = ("about", "wordings")
 EXPLANATION_FIELDS = ("key_idea", "analogy", "mathematics", "pitfall", "connections")
-SAMPLE_FIELDS = ("text", "score", "kind")
+SAMPLE_FIELDS = ("text", "score", "kind", "criteria", "note")
+KINDS = (*SAMPLE_KINDS, MODERATED_KIND)
 ID_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,39}$")
 CRITERION_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 
@@ -180,7 +181,7 @@ def build_question(doc: YamlDoc) -> tuple[Question | None, list[Problem]]:
     if full and not topics:
         check.add(("topics",), "a question with a rubric needs at least one topic")
     explanation = _explanation(check, data.get("explanation"))
-    samples = _samples(check, data.get("samples"), marks)
+    samples = _samples(check, data.get("samples"), marks, rubric)
     variants = check.string_list(data.get("variants"), ("variants",))
     if check.problems:
         return None, check.problems
@@ -350,7 +351,7 @@ def _explanation(check: _Checker, value: Any) -> Explanation:
     return Explanation(connections=connections, **texts)
 
 
-def _samples(check: _Checker, value: Any, marks: float) -> tuple[Sample, ...]:
+def _samples(check: _Checker, value: Any, marks: float, rubric: tuple[Criterion, ...]) -> tuple[Sample, ...]:
     if value is None:
         return ()
     if not isinstance(value, list):
@@ -372,7 +373,35 @@ def _samples(check: _Checker, value: Any, marks: float) -> tuple[Sample, ...]:
         if marks and score > marks:
             check.add(loc + ("score",), f"is {score:g}, more than the question's {marks:g} marks")
         kind = item.get("kind", "full")
-        if kind not in SAMPLE_KINDS:
-            check.add(loc + ("kind",), f"must be one of {', '.join(SAMPLE_KINDS)}, not {_show(kind)}")
-        out.append(Sample(text, score, str(kind)))
+        if kind not in KINDS:
+            check.add(loc + ("kind",), f"must be one of {', '.join(KINDS)}, not {_show(kind)}")
+        criteria = _sample_criteria(check, item.get("criteria"), loc + ("criteria",), rubric, score)
+        note = check.text(item, "note", loc, required=False)
+        out.append(Sample(text, score, str(kind), criteria, note))
+    return tuple(out)
+
+
+def _sample_criteria(check: _Checker, value: Any, loc: tuple[Any, ...], rubric: tuple[Criterion, ...],
+                     score: float) -> tuple[tuple[str, float], ...]:
+    """A sample's marks per criterion (``{criterion id: marks}``), as a moderated
+    answer carries them: each a criterion of the rubric, within its marks, and
+    together the sample's score, so the file cannot say two things."""
+    if value is None:
+        return ()
+    if not isinstance(value, dict) or not value:
+        check.add(loc, "must map criterion ids to marks, such as {linear-boundary: 1}")
+        return ()
+    maxima = {c.id: c.marks for c in rubric}
+    out = []
+    for cid, given in value.items():
+        if cid not in maxima:
+            check.add(loc + (cid,), f"{_show(cid)} is not a criterion of the rubric "
+                                    f"({', '.join(maxima) or 'which has none'})")
+            continue
+        mark = check.marks(given, loc + (cid,), allow_zero=True)
+        if mark > maxima[cid]:
+            check.add(loc + (cid,), f"is {mark:g}, more than the criterion's {maxima[cid]:g} marks")
+        out.append((str(cid), mark))
+    if len(out) == len(value) and abs(sum(m for _, m in out) - score) > 1e-9:
+        check.add(loc, f"add up to {sum(m for _, m in out):g}, not the sample's score of {score:g}")
     return tuple(out)

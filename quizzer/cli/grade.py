@@ -24,13 +24,17 @@ MAX_INPUT_BYTES = 4 * MAX_ANSWER_CHARS + 4  # what the longest graded answer can
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Where --batch writes its CSV.")
 @click.option("--evaluate", is_flag=True,
               help="Report agreement with examiners: bank samples, held-out calibration and test halves.")
-@click.option("--heldout", "heldout", multiple=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="With --evaluate: a folder of graded answers (calibration.yaml, test.yaml); "
-                   "default: the shipped ones, for the shipped bank.")
+@click.option("--heldout", "heldout", multiple=True, type=click.Path(exists=True, path_type=Path),
+              help="With --evaluate: a folder of graded answers (calibration.yaml, test.yaml, optionally "
+                   "moderated.yaml), or a file of moderated answers; default: the shipped ones, for the shipped bank.")
+@click.option("--moderated", is_flag=True,
+              help="With --evaluate: also how often and by how much teachers changed the scorer's marks "
+                   "(the overrides in the progress store), per question and criterion, worst first.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (a stable contract).")
 @pass_app
 def grade(app: AppContext, question_id: str | None, answer_text: str | None, answer_file: Path | None,
-          batch: Path | None, out: Path | None, evaluate: bool, heldout: tuple[Path, ...], as_json: bool) -> None:
+          batch: Path | None, out: Path | None, evaluate: bool, heldout: tuple[Path, ...], moderated: bool,
+          as_json: bool) -> None:
     """Grade a free-text answer against a question's rubric.
 
     \b
@@ -38,14 +42,17 @@ def grade(app: AppContext, question_id: str | None, answer_text: str | None, ans
     quizzer grade Q1 < answer.txt
     quizzer grade --batch answers.csv --out marked.csv
     quizzer grade --evaluate
+    quizzer grade --evaluate --moderated
     """
     modes = sum(bool(x) for x in (question_id, batch, evaluate))
     if modes != 1:
         raise click.UsageError("give a QUESTION_ID, or --batch IN.csv --out OUT.csv, or --evaluate.")
     if heldout and not evaluate:
         raise click.UsageError("--heldout goes with --evaluate.")
+    if moderated and not evaluate:
+        raise click.UsageError("--moderated goes with --evaluate.")
     if evaluate:
-        _evaluate(app, list(heldout), as_json)
+        _evaluate(app, list(heldout), moderated, as_json)
     elif batch:
         if not out:
             raise click.UsageError("--batch needs --out OUT.csv.")
@@ -116,19 +123,23 @@ def _batch(app: AppContext, source: Path, out: Path) -> None:
             f"they are in {out} with the reason in the 'error' column. Fix them and run again.")
 
 
-def _evaluate(app: AppContext, heldout: list[Path], as_json: bool) -> None:
+HALF_NOTES = {"calibration": "half (read while tuning)", "test": "half (frozen: never read or tuned on)",
+              "moderated": "answers (students' answers, marked by teachers in moderation)"}
+
+
+def _evaluate(app: AppContext, heldout: list[Path], moderated: bool, as_json: bool) -> None:
     from ..scoring.agreement import default_sets, measure
 
     bank = app.bank()
     report = measure(bank, app.scorer(), heldout or default_sets(app.settings.bank_path))
+    changes = _moderated(app) if moderated else None
     if as_json:
-        echo_json(report.to_json())
+        echo_json(report.to_json() | ({"moderated": changes.to_json()} if changes is not None else {}))
         return
     _print_evaluation("Bank samples (written with the rubric, which was tuned on them)", report.samples)
     for graded in report.sets:
         for half, figures in graded.halves.items():
-            note = "read while tuning" if half == "calibration" else "frozen: never read or tuned on"
-            _print_evaluation(f"Held-out {graded.name}, {half} half ({note})", figures, texts=half != "test")
+            _print_evaluation(f"Held-out {graded.name}, {half} {HALF_NOTES[half]}", figures, texts=half != "test")
             if half in graded.examiners:
                 x = graded.examiners[half]
                 click.echo(f"  a second examiner, marking blind, agrees with the first on {x.count} answers: "
@@ -137,6 +148,32 @@ def _evaluate(app: AppContext, heldout: list[Path], as_json: bool) -> None:
             _print_reference(graded.name, half, comparison)
         if graded.skipped:
             click.echo(f"  ({graded.skipped} answers to questions this bank lacks were left out)")
+    if changes is not None:
+        _print_moderated(changes)
+
+
+def _moderated(app: AppContext):
+    from ..moderation.agreement import moderated_agreement
+
+    return moderated_agreement(app.reading_store())
+
+
+def _print_moderated(a) -> None:
+    click.echo("\nTeachers' marks beside the scorer's (the overrides in force; + is a teacher raising the mark)")
+    if not a.answers:
+        click.echo("  no marks moderated yet: `quizzer moderate` reviews the scorer's doubtful marks")
+        return
+    click.echo(f"  {_changes_line(a)}")
+    click.echo("  by question, least agreement first (the rubric to improve first at the top):")
+    for q in a.parts:
+        click.echo(f"    {q.key:<8} {_changes_line(q)}")
+        for c in q.parts:
+            click.echo(f"      {c.key:<30} {_changes_line(c)}")
+
+
+def _changes_line(a) -> str:
+    return (f"{a.answers:>4} moderated   {a.changed:>3} changed ({a.raised} up, {a.lowered} down)   "
+            f"exact {a.exact:>5.0%}   mean change {a.mean_change:+.2f}   mean size {a.mean_abs_change:.2f}")
 
 
 def _print_evaluation(title: str, e, texts: bool = True) -> None:

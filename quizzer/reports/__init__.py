@@ -50,6 +50,7 @@ def class_report(bank: Bank, store: Store, out_dir: Path, now: datetime,
     ``student_pages=False`` writes the overview only (the table, statistics and
     CSV; names are then not links): for a large class, the students' own pages
     take longer than everything else together."""
+    from ..moderation.agreement import moderated_agreement
     from .cohort import build_class_report
     from .write import write_overview, write_student_pages
 
@@ -63,7 +64,8 @@ def class_report(bank: Bank, store: Store, out_dir: Path, now: datetime,
         title, ids = found
         scope, label = Scope(session_ids=ids), title
     students = store.report_data(scope, with_sessions=False)
-    report = build_class_report(bank, list(students.values()), now, title)
+    moderation = moderated_agreement(store, session_ids=scope.session_ids)
+    report = build_class_report(bank, list(students.values()), now, title, moderation)
     written = write_overview(report, Path(out_dir), linked=student_pages)
     if not student_pages:
         return written

@@ -14,6 +14,10 @@ students answer different questions different numbers of times:
 
 A criterion's statistics are the same, with the criterion as the item and the
 rest of the test excluding the criterion's question.
+
+Where teachers moderated marks, the report also says how many and how often they
+changed the scorer's (``moderation.agreement``), per question, least agreement
+first: the rubric to improve next.
 """
 
 from __future__ import annotations
@@ -28,12 +32,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..bank import Bank, Question
+from ..moderation.agreement import Agreement
 from ..store.report_rows import StudentData
 from .charts import BarChart, histogram
 from .student import StudentReport, build_student_report, correcting_text, criterion_text
 
-__all__ = ["ClassReport", "StudentLine", "ItemStat", "CommonMisconception", "build_class_report", "pearson",
-           "slug", "SORT_KEYS", "MIN_STUDENTS"]
+__all__ = ["ClassReport", "StudentLine", "ItemStat", "CommonMisconception", "ModerationLine", "Moderation",
+           "build_class_report", "moderation_summary", "pearson", "slug", "SORT_KEYS", "MIN_STUDENTS"]
 
 MIN_STUDENTS = 5  # below this a correlation means nothing; the report shows a dash
 WEAK_DISCRIMINATION = 0.2
@@ -89,6 +94,35 @@ class CommonMisconception:
 
 
 @dataclass(frozen=True)
+class ModerationLine:
+    """Teachers' marks beside the scorer's on one question or criterion, labelled."""
+
+    key: str
+    label: str
+    figures: Agreement
+    criteria: tuple[ModerationLine, ...] = ()
+
+
+@dataclass(frozen=True)
+class Moderation:
+    overall: Agreement
+    questions: tuple[ModerationLine, ...]  # least agreement first
+
+
+def moderation_summary(bank: Bank, figures: Agreement) -> Moderation | None:
+    """The report's moderation section, or None when no mark was moderated."""
+    if not figures.answers:
+        return None
+    lines = []
+    for q in figures.parts:
+        question = bank.get(q.key)
+        described = {c.id: c.description for c in question.rubric} if question else {}
+        criteria = tuple(ModerationLine(c.key, described.get(c.key, ""), c) for c in q.parts)
+        lines.append(ModerationLine(q.key, question.title if question else "", q, criteria))
+    return Moderation(figures, tuple(lines))
+
+
+@dataclass(frozen=True)
 class ClassReport:
     title: str
     generated: datetime
@@ -104,6 +138,7 @@ class ClassReport:
     misconceptions: tuple[CommonMisconception, ...]
     reports: tuple[StudentReport, ...]  # one per student, same order as ``students``
     scoped: bool = False  # of some sessions (an exam): only their questions are listed
+    moderation: Moderation | None = None  # teachers' checks of the scorer's marks, when there are any
 
     def sorted_by(self, key: str) -> list[StudentLine]:
         attribute, descending = SORT_KEYS[key]
@@ -153,7 +188,8 @@ def _spread(values: Sequence[float]) -> tuple[float | None, float | None]:
     return statistics.fmean(values), statistics.stdev(values) if len(values) > 1 else 0.0
 
 
-def build_class_report(bank: Bank, students: Sequence[StudentData], now: datetime, title: str) -> ClassReport:
+def build_class_report(bank: Bank, students: Sequence[StudentData], now: datetime, title: str,
+                       moderation: Agreement | None = None) -> ClassReport:
     students = sorted(students, key=lambda s: (s.name.casefold(), s.name))
     reports = tuple(build_student_report(bank, s, now) for s in students)
     taken: set[str] = set()
@@ -189,6 +225,7 @@ def build_class_report(bank: Bank, students: Sequence[StudentData], now: datetim
         histogram=histogram(scores), items=items, families=families,
         misconceptions=_common_misconceptions(bank, students), reports=reports,
         scoped=any(s.scoped for s in students),
+        moderation=moderation_summary(bank, moderation) if moderation is not None else None,
     )
 
 

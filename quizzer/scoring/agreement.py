@@ -8,7 +8,10 @@ they mean different things:
 - a graded set's *calibration* half: answers written and marked by others, which
   rubric authors may read and tune on;
 - its *test* half: answers nobody tunes on, whose texts are never shown (not even
-  in the worst disagreements); the only honest figure, and the one CI holds.
+  in the worst disagreements); the only honest figure, and the one CI holds;
+- its *moderated* part, where there is one: students' answers whose marks
+  teachers set in moderation (``quizzer moderate promote --to heldout``), the
+  answers the scorer actually meets.
 
 A graded set that brings its own reference-only bank (questions from other
 subjects with only a model answer) is also compared with the word-overlap baseline.
@@ -128,9 +131,9 @@ def _measure_set(graded: GradedSet, bank: Bank, scorer: Scorer, worst: int) -> S
         scorer = Scorer(bank)
     halves, skipped = {}, 0
     items_by_half, graded_by_half = {}, {}
-    for half in HALVES:
+    for half, answers in graded.halves.items():
         items = []
-        for answer in graded.halves[half]:
+        for answer in answers:
             question = bank.get(answer.question_id)
             if question is None:
                 skipped += 1
@@ -143,7 +146,8 @@ def _measure_set(graded: GradedSet, bank: Bank, scorer: Scorer, worst: int) -> S
         raise QuizzerError(f"No answer in {graded.path} is to a question of the bank at {bank.path}.",
                            "give --bank the bank these answers were written for.")
     reference = {}
-    if all(i.question.reference_only for items in items_by_half.values() for i in items):
+    if all(half in items_by_half for half in HALVES) and all(
+            i.question.reference_only for items in items_by_half.values() for i in items):
         reference = compare_reference(scorer, items_by_half["calibration"], items_by_half["test"], graded_by_half)
     examiners = {half: examiner_agreement({a.id: a.score for a in graded.halves[half]}, marks)
                  for half, marks in graded.second.items()}
