@@ -66,6 +66,7 @@ class ResponseRecord(NewResponse):
     created_at: datetime | None = None
     override_id: int | None = None  # the teacher's override in force, if the mark is moderated
     comment: str = ""  # that override's comment for the student
+    scorer_score: float | None = None  # the scorer's own mark, where a teacher's replaced it
 
     @property
     def moderated(self) -> bool:
