@@ -134,7 +134,7 @@ def grade_exam_command(app: AppContext, manifest: Path, answers: Path, out: Path
             click.echo(f"Nothing was written to {folder}: marks.csv and results/ are written from the progress "
                        "store once it holds the marks (--no-store writes them without the store).", err=True)
             raise
-        marks = write_stored_results(store, loaded, folder).marks
+        marks = write_stored_results(store, loaded, folder).marks or folder / "marks.csv"
     click.echo(f"Graded {len(results)} students into {marks} and {folder / 'results'}.")
     if not no_store:
         ids = _say_sessions(store, loaded.exam.exam_id)
