@@ -124,6 +124,7 @@ def grade_exam_command(app: AppContext, manifest: Path, answers: Path, out: Path
     results = grade_exam(loaded, bank, app.scorer(), typed)
     for note in grading_notes(results):
         click.echo(f"Warning: {note}", err=True)
+    marks: Path | None
     if no_store:
         marks = write_results(results, loaded.exam, folder)
     else:
@@ -134,7 +135,7 @@ def grade_exam_command(app: AppContext, manifest: Path, answers: Path, out: Path
             click.echo(f"Nothing was written to {folder}: marks.csv and results/ are written from the progress "
                        "store once it holds the marks (--no-store writes them without the store).", err=True)
             raise
-        marks = write_stored_results(store, loaded, folder).marks or folder / "marks.csv"
+        marks = write_stored_results(store, loaded, folder).marks
     click.echo(f"Graded {len(results)} students into {marks} and {folder / 'results'}.")
     if not no_store:
         ids = _say_sessions(store, loaded.exam.exam_id)
