@@ -305,3 +305,15 @@ def test_the_sessions_of_an_exam_are_read_in_chunks(store, monkeypatch):
     assert [s.user for s in store.titled_sessions("exam", "E")] == [f"s{i}" for i in range(5)]
     store.update_session_settings(sessions[:3], {"outputs": {"folder": "/x", "manifest": "/x/m.json"}})
     assert [bool(s.settings.get("outputs")) for s in store.titled_sessions("exam", "E")] == [True] * 3 + [False] * 2
+
+
+def test_marks_csv_after_a_decision_is_the_one_a_full_rewrite_gives(graded, store, runner, db_url):
+    """After a decision only the touched students are read whole; the others' rows
+    come from their marks alone, and must come out the same."""
+    manifest, _, _ = graded
+    _moderate(store, "1001", 1.0, position=2)  # 1001's unreadable note goes; 1003's absent note stays
+    after_decision = (manifest.parent / "marks.csv").read_bytes()
+    assert b"no answers" in after_decision
+    result = runner.invoke(cli, ["--db", db_url, "exam", "results", str(manifest)])
+    assert result.exit_code == 0, result.output
+    assert (manifest.parent / "marks.csv").read_bytes() == after_decision

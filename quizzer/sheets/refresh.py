@@ -18,7 +18,8 @@ in one step; if a write fails part-way, each page already written shows the
 store's marks, ``marks.csv`` keeps its previous content, and running again
 finishes the job. After a moderation only the pages of the students whose marks
 changed are rewritten (the others are what the store says already), and
-``marks.csv`` whole.
+``marks.csv`` whole, from the other students' marks read without their feedback
+(``store.StoredMark``).
 
 Nothing here changes a mark: a folder that is gone, a manifest that cannot be
 read or a disk that is full never takes a teacher's decision back. The refresh
@@ -33,9 +34,10 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..errors import QuizzerError
-from ..store import ResponseRecord, SessionInfo
+from ..store import ResponseRecord, SessionInfo, StoredMark
 from ..words import count
 from .build import SheetItem, StudentSheet
 from .grade import ItemMark, StudentResult, unreadable_reason
@@ -73,13 +75,20 @@ class ExamOutputs:
         return self.problem.hint if self.problem is not None else None
 
 
-def _exam_answers(store, loaded: LoadedExam) -> tuple[dict[str, SessionInfo], dict[int, dict[int, ResponseRecord]]]:
-    """Each student's stored session of the exam, and its answers by position."""
+Stored = ResponseRecord | StoredMark
+
+
+def _exam_answers(store, loaded: LoadedExam, pages_of: Collection[str] | None
+                  ) -> tuple[dict[str, SessionInfo], dict[int, dict[int, Stored]]]:
+    """Each student's stored session of the exam, and its answers by position:
+    whole for the students whose pages are written, marks only for the rest."""
     sessions: dict[str, SessionInfo] = {}
     for session in store.titled_sessions("exam", loaded.exam.exam_id):
         sessions[session.user] = session  # oldest first: a student's latest wins (there is one)
-    answers: dict[int, dict[int, ResponseRecord]] = defaultdict(dict)
-    for response in store.responses(session_ids=[s.id for s in sessions.values()]):
+    paged = [s.id for user, s in sessions.items() if pages_of is None or user in pages_of]
+    rest = [s.id for user, s in sessions.items() if pages_of is not None and user not in pages_of]
+    answers: dict[int, dict[int, Stored]] = defaultdict(dict)
+    for response in [*store.responses(session_ids=paged), *(store.stored_marks(rest) if rest else [])]:
         answers[response.session_id][response.position] = response
     return sessions, answers
 
@@ -88,19 +97,25 @@ def _regrade_hint(loaded: LoadedExam) -> str:
     return f"grade the exam again: quizzer exam grade {shlex.quote(str(loaded.path))} --answers FILE"
 
 
-def _item_mark(item: SheetItem, stored: ResponseRecord) -> ItemMark:
+def _item_mark(item: SheetItem, stored: Stored) -> ItemMark:
+    """An item as grading returns it; from a ``StoredMark`` without feedback,
+    criteria or confidence (a ``marks.csv`` row needs none of them)."""
     reasons = stored.review_reasons or []
     # "marked 0 without being read" stays true only while the mark is 0 (a teacher may have read it)
     unreadable = unreadable_reason(item, stored.answer) if "unreadable" in reasons and stored.score == 0 else ""
-    confidence = ({"confidence": stored.confidence, "review_reasons": list(reasons)}
-                  if stored.confidence is not None else {})
-    return ItemMark(item, stored.answer, stored.score, stored.max_score, stored.feedback,
-                    tuple(stored.criteria or ()), confidence, missing=stored.skipped, unreadable=unreadable,
-                    moderated=stored.moderated, comment=stored.comment,
+    feedback = ""
+    criteria: tuple[dict[str, Any], ...] = ()
+    confidence: dict[str, Any] = {}
+    if isinstance(stored, ResponseRecord):
+        feedback, criteria = stored.feedback, tuple(stored.criteria or ())
+        if stored.confidence is not None:
+            confidence = {"confidence": stored.confidence, "review_reasons": list(reasons)}
+    return ItemMark(item, stored.answer, stored.score, stored.max_score, feedback, criteria, confidence,
+                    missing=stored.skipped, unreadable=unreadable, moderated=stored.moderated, comment=stored.comment,
                     scorer_score=stored.scorer_score if stored.moderated else None)
 
 
-def _student_result(sheet: StudentSheet, stored: dict[int, ResponseRecord], loaded: LoadedExam) -> StudentResult:
+def _student_result(sheet: StudentSheet, stored: dict[int, Stored], loaded: LoadedExam) -> StudentResult:
     marks = []
     for position, item in enumerate(sheet.items):
         found = stored.get(position)
@@ -113,10 +128,12 @@ def _student_result(sheet: StudentSheet, stored: dict[int, ResponseRecord], load
     return StudentResult(sheet, tuple(marks), absent=absent)
 
 
-def stored_results(store, loaded: LoadedExam) -> list[StudentResult]:
+def stored_results(store, loaded: LoadedExam, pages_of: Collection[str] | None = None) -> list[StudentResult]:
     """Every student of the exam, in the manifest's order, with the marks the store
-    holds (moderated where a teacher changed them), as grading returns them."""
-    sessions, answers = _exam_answers(store, loaded)
+    holds (moderated where a teacher changed them), as grading returns them. With
+    ``pages_of``, only those students' results are whole; the others carry their
+    marks without feedback, which is all ``marks.csv`` shows."""
+    sessions, answers = _exam_answers(store, loaded, pages_of)
     missing = [s.student.student_id for s in loaded.exam.sheets if s.student.student_id not in sessions]
     if missing:
         shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
@@ -131,7 +148,7 @@ def write_stored_results(store, loaded: LoadedExam, folder: Path,
     """Write ``marks.csv`` and the result pages (all, or those of the students
     ``pages_of``) into ``folder`` from the store's marks. Raises ``QuizzerError``
     when the store lacks the exam or the folder cannot take the files."""
-    results = stored_results(store, loaded)
+    results = stored_results(store, loaded, pages_of)
     marks = write_results(results, loaded.exam, Path(folder), pages_of=pages_of)
     pages = len(results) if pages_of is None else sum(r.sheet.student.student_id in pages_of for r in results)
     return ExamOutputs(loaded.exam.exam_id, Path(folder), marks, pages)

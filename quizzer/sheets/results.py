@@ -60,7 +60,7 @@ def write_results(results: list[StudentResult], exam: Exam, folder: Path, paper:
     folder = Path(folder)
     ids = [r.sheet.student.student_id for r in results]
     # the command checks before grading; this keeps callers safe
-    check_grade_folder(folder, (exam.exam_id, exam.created_at.isoformat()), ids)
+    check_grade_folder(folder, (exam.exam_id, exam.created_at.isoformat()), ids, pages_of)
     names = student_filenames(ids)
     pages: dict[str, str | bytes] = {}
     for r in results:

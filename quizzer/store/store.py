@@ -26,7 +26,16 @@ from .bulk import BulkWriter, bulk_writer
 from .engine import make_engine
 from .migrate import upgrade
 from .models import CriterionResult, Override, QuizSession, Regrade, Response, ReviewState, User, criterion_rows
-from .records import MarkChange, NewResponse, OverrideRecord, Rescheduling, ResponseRecord, ReviewCard, SessionInfo
+from .records import (
+    MarkChange,
+    NewResponse,
+    OverrideRecord,
+    Rescheduling,
+    ResponseRecord,
+    ReviewCard,
+    SessionInfo,
+    StoredMark,
+)
 from .report_rows import Scope, StudentData
 
 __all__ = ["Store", "check_user_name"]
@@ -171,7 +180,7 @@ class Store:
         found: list[SessionInfo] = []
         with self._reading() as db:
             for start in range(0, len(ids), _CHUNK):
-                query = self._listed().where(QuizSession.id.in_(ids[start:start + _CHUNK]))
+                query = self._listed(QuizSession.id.in_(ids[start:start + _CHUNK]))
                 found.extend(self._info(row, name, n) for row, name, n in db.execute(query))
         return sorted(found, key=lambda s: s.id)
 
@@ -190,7 +199,7 @@ class Store:
         """Every user's sessions of one kind and title, oldest first: a printed
         exam's, one per student."""
         with self._reading() as db:
-            query = self._listed().where(QuizSession.kind == kind, QuizSession.title == title).order_by(QuizSession.id)
+            query = self._listed(QuizSession.kind == kind, QuizSession.title == title).order_by(QuizSession.id)
             return [self._info(row, name, n) for row, name, n in db.execute(query)]
 
     def update_session_settings(self, session_ids: Iterable[int], values: dict) -> None:
@@ -203,12 +212,15 @@ class Store:
                     row.settings = {**(row.settings or {}), **values}  # a new dict: JSON columns track assignment
 
     @staticmethod
-    def _listed():
-        """Sessions with their user's name and how many answers each holds."""
-        answered = (select(Response.session_id, func.count().label("n"))
-                    .group_by(Response.session_id).subquery())
+    def _listed(*where):
+        """Sessions (those matching ``where``) with their user's name and how many
+        answers each holds, counted for those sessions only."""
+        counted = select(Response.session_id, func.count().label("n"))
+        if where:
+            counted = counted.where(Response.session_id.in_(select(QuizSession.id).where(*where)))
+        answered = counted.group_by(Response.session_id).subquery()
         return (select(QuizSession, User.name, func.coalesce(answered.c.n, 0)).join(User)
-                .outerjoin(answered, answered.c.session_id == QuizSession.id))
+                .outerjoin(answered, answered.c.session_id == QuizSession.id).where(*where))
 
     @staticmethod
     def _answered(db: Session, session_id: int) -> int:
@@ -315,6 +327,24 @@ class Store:
                      .outerjoin(Override, Override.id == Response.override_id).where(*clauses).order_by(Response.id))
             return [self._record(row, name, comment or "", scorer)
                     for row, name, comment, scorer in db.execute(query)]
+
+    def stored_marks(self, session_ids: Iterable[int]) -> list[StoredMark]:
+        """The marks of these sessions' answers, without feedback and criteria,
+        by session and position."""
+        ids = sorted(set(session_ids))
+        columns = (Response.session_id, Response.position, Response.question_id, Response.answer, Response.score,
+                   Response.max_score, Response.skipped, Response.review_reasons, Response.override_id,
+                   Override.scorer_score, Override.comment)
+        found: list[StoredMark] = []
+        with self._reading() as db:
+            for start in range(0, len(ids), _CHUNK):
+                query = (select(*columns).outerjoin(Override, Override.id == Response.override_id)
+                         .where(Response.session_id.in_(ids[start:start + _CHUNK])))
+                found.extend(StoredMark(sid, position, qid, answer, score, top, skipped, reasons, override, scorer,
+                                        comment or "")
+                             for sid, position, qid, answer, score, top, skipped, reasons, override, scorer, comment
+                             in db.execute(query))
+        return sorted(found, key=lambda m: (m.session_id, m.position))
 
     @staticmethod
     def _record(row: Response, user: str, comment: str = "", scorer_score: float | None = None) -> ResponseRecord:
