@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from .. import words
+from ..errors import QuizzerError
 from .context import AppContext, pass_app
 from .options import question_ids
 
@@ -98,12 +99,16 @@ def _say_replaced(contents) -> None:
 @click.option("--no-store", is_flag=True, help="Do not record the results in the progress store.")
 @pass_app
 def grade_exam_command(app: AppContext, manifest: Path, answers: Path, out: Path | None, no_store: bool) -> None:
-    """Grade typed answers against each student's own sheet and write their marks."""
+    """Grade typed answers against each student's own sheet and write their marks.
+
+    The marks are stored first and marks.csv and results/ written from the store,
+    so a teacher's marks kept from an earlier grading (the same answer) show."""
     from ..quiz.session import utcnow
     from ..sheets.folder import check_grade_folder
     from ..sheets.grade import grade_exam, grading_notes, read_exam_answers
     from ..sheets.manifest import read_manifest
     from ..sheets.record import store_results
+    from ..sheets.refresh import write_stored_results
     from ..sheets.results import write_results
 
     bank = app.bank()
@@ -119,23 +124,72 @@ def grade_exam_command(app: AppContext, manifest: Path, answers: Path, out: Path
     results = grade_exam(loaded, bank, app.scorer(), typed)
     for note in grading_notes(results):
         click.echo(f"Warning: {note}", err=True)
-    marks = write_results(results, loaded.exam, folder)
+    marks: Path | None
+    if no_store:
+        marks = write_results(results, loaded.exam, folder)
+    else:
+        store = app.store()
+        try:
+            store_results(store, loaded.exam, results, utcnow(), folder=folder, manifest=manifest)
+        except QuizzerError:
+            click.echo(f"Nothing was written to {folder}: marks.csv and results/ are written from the progress "
+                       "store once it holds the marks (--no-store writes them without the store).", err=True)
+            raise
+        marks = write_stored_results(store, loaded, folder).marks
     click.echo(f"Graded {len(results)} students into {marks} and {folder / 'results'}.")
     if not no_store:
-        store = app.store()
-        store_results(store, loaded.exam, results, utcnow())
-        _say_sessions(store, loaded.exam.exam_id, [r.sheet.student.student_id for r in results])
+        ids = _say_sessions(store, loaded.exam.exam_id)
+        _say_review(bank, store, ids)
     if problems:
         raise click.ClickException(f"{len(problems)} row(s) of {answers} were skipped (listed above).")
 
 
-def _say_sessions(store, exam_id: str, students: list[str]) -> None:
+@exam.command("results")
+@click.argument("manifest", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Where to write marks.csv and results/ (default: beside the manifest); later moderation "
+                   "rewrites them there.")
+@pass_app
+def results_command(app: AppContext, manifest: Path, out: Path | None) -> None:
+    """Rewrite marks.csv and results/ from the progress store (with the teachers' marks).
+
+    Moderating an exam's answers rewrites them by itself; this is for a folder that
+    was moved, put back or could not be written at the time."""
+    from ..sheets.folder import check_grade_folder
+    from ..sheets.manifest import read_manifest
+    from ..sheets.refresh import rewrite_exam_outputs
+
+    loaded = read_manifest(manifest, None)
+    folder = out or manifest.parent
+    check_grade_folder(folder, (loaded.exam.exam_id, loaded.exam.created_at.isoformat()),
+                       [s.student.student_id for s in loaded.exam.sheets])
+    written = rewrite_exam_outputs(app.store(), loaded, folder)
+    click.echo(f"Wrote {written.marks} and {words.count(written.pages, 'result page')} in {folder / 'results'} "
+               "from the progress store.")
+
+
+def _say_sessions(store, exam_id: str) -> list[int]:
     """The session ids the store gave this exam, and the report command that uses one."""
-    ids = sorted(s.id for sid in students for s in store.sessions(sid) if s.kind == "exam" and s.title == exam_id)
-    if not ids:
+    ids = sorted(s.id for s in store.titled_sessions("exam", exam_id))
+    if ids:
+        click.echo(f"Stored {len(ids)} exam sessions in the progress store (session ids {_ranges(ids)}).")
+        click.echo(f"  Class report for this exam: quizzer report --class --session {ids[0]}")
+    return ids
+
+
+def _say_review(bank, store, session_ids: list[int]) -> None:
+    """How many of the exam's answers the review queue holds, and the commands that review them."""
+    from ..moderation.queue import Filters, load_queue
+
+    if not session_ids:
         return
-    click.echo(f"Stored {len(ids)} exam sessions in the progress store (session ids {_ranges(ids)}).")
-    click.echo(f"  Class report for this exam: quizzer report --class --session {ids[0]}")
+    queue = load_queue(bank, store, Filters(session_ids=frozenset(session_ids)))
+    if not queue.answers:
+        click.echo("No answer needs review: the scorer is sure of every mark.")
+        return
+    click.echo(f"{words.count(queue.answers, 'answer')} {'needs' if queue.answers == 1 else 'need'} review "
+               f"({words.count(len(queue.groups), 'group')}): quizzer moderate --session {session_ids[0]}")
+    click.echo(f"  or in a spreadsheet: quizzer moderate export --session {session_ids[0]} --out queue.csv")
 
 
 def _ranges(ids: list[int]) -> str:

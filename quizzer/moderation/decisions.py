@@ -8,6 +8,10 @@ over the criteria in the scorer's own proportions (by their maximum where the
 scorer gave nothing), in half marks, and the result says so. Accepting the
 scorer's mark is a decision too: it is recorded, the answer leaves the queue,
 and it counts as agreement when teachers and the scorer are compared.
+
+A change to an answer of a printed exam also rewrites that exam's ``marks.csv``
+and result pages (``commit`` and ``undo``, through ``sheets.refresh``), so the
+files a teacher hands out never lag behind the store.
 """
 
 from __future__ import annotations
@@ -16,10 +20,13 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import QuizzerError
 from ..store import MarkChange, ResponseRecord
+
+if TYPE_CHECKING:
+    from ..sheets.refresh import ExamOutputs
 
 __all__ = ["Decision", "read_mark", "split_total", "change_for", "decide", "accept", "undo", "commit",
            "TEACHER_REASON"]
@@ -130,23 +137,43 @@ def decide(responses: Iterable[ResponseRecord], decision: Decision) -> tuple[lis
     return changes, notes
 
 
-def commit(store, changes: Sequence[MarkChange], moderator: str, now: datetime) -> list[int]:
+def commit(store, changes: Sequence[MarkChange], moderator: str, now: datetime,
+           outputs: list[ExamOutputs] | None = None) -> list[int]:
     """Write the changes in one transaction, re-rating practice answers for spaced
-    repetition; returns the override ids."""
+    repetition; returns the override ids. Then the printed exams the answers
+    belong to get their ``marks.csv`` and result pages rewritten
+    (``sheets.refresh``); what that did, or why it could not, is added to
+    ``outputs`` when given. A folder that cannot be rewritten never takes the
+    change back: it is stored, and the outputs say how to rewrite the files."""
     from ..progress.schedule import rescheduling
 
-    return store.moderate(changes, moderator, now, rescheduling())
+    ids = store.moderate(changes, moderator, now, rescheduling())
+    _rewrite_exams(store, [c.response_id for c in changes], outputs)
+    return ids
 
 
 def accept(store, responses: Iterable[ResponseRecord], moderator: str, now: datetime,
-           comment: str = "") -> list[int]:
+           comment: str = "", outputs: list[ExamOutputs] | None = None) -> list[int]:
     """Record that a teacher agrees with the scorer's marks."""
     changes, _ = decide(responses, Decision(comment=comment))
-    return commit(store, changes, moderator, now)
+    return commit(store, changes, moderator, now, outputs)
 
 
-def undo(store, response_ids: Sequence[int], now: datetime) -> int:
-    """Give answers back to the scorer's (or the earlier) mark."""
+def undo(store, response_ids: Sequence[int], now: datetime, outputs: list[ExamOutputs] | None = None) -> int:
+    """Give answers back to the scorer's (or the earlier) mark; printed exams'
+    files are rewritten as after ``commit``."""
     from ..progress.schedule import rescheduling
 
-    return store.undo_override(response_ids, now, rescheduling())
+    undone = store.undo_override(response_ids, now, rescheduling())
+    _rewrite_exams(store, response_ids, outputs)
+    return undone
+
+
+def _rewrite_exams(store, response_ids: Sequence[int], outputs: list[ExamOutputs] | None) -> None:
+    from ..sheets.refresh import refresh_after_answers  # pages and templates, only when a mark changed
+
+    if not response_ids:
+        return
+    done = refresh_after_answers(store, response_ids)
+    if outputs is not None:
+        outputs.extend(done)

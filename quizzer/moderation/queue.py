@@ -44,6 +44,7 @@ class Filters:
     user: str | None = None
     since: datetime | None = None
     everything: bool = False  # every unmoderated free-text answer in scope, not only the doubtful
+    session_ids: frozenset[int] = frozenset()  # several sessions at once (a printed exam's, one per student)
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,7 @@ def describe(reason: str) -> str:
 
 def _in_scope(r: ResponseRecord, filters: Filters) -> bool:
     return ((filters.session_id is None or r.session_id == filters.session_id)
+            and (not filters.session_ids or r.session_id in filters.session_ids)
             and (filters.user is None or r.user == filters.user)
             and (filters.since is None or (r.created_at is not None and r.created_at >= filters.since)))
 
@@ -227,10 +229,10 @@ def load_queue(bank: Bank, store, filters: Filters = Filters()) -> Queue:
     """The queue for ``filters``, read from ``store``: the answers in scope, and
     every answer to their questions as neighbours."""
     scoped = store.responses(session_id=filters.session_id, user=filters.user, question_id=filters.question_id,
-                             since=filters.since)
+                             since=filters.since, session_ids=filters.session_ids or None)
     questions = sorted({r.question_id for r in scoped
                         if r.family is None and bank.get(r.question_id) is not None})
-    if filters.session_id is None and filters.user is None and filters.since is None:
+    if filters.session_id is None and filters.user is None and filters.since is None and not filters.session_ids:
         everyone = scoped
     else:
         seen = {r.id for r in scoped}

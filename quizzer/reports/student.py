@@ -16,13 +16,13 @@ from typing import Protocol, TypeVar
 from ..bank import Bank, Question
 from ..progress.mastery import latest_answers, mean_fraction, mean_mastery, questions_by
 from ..progress.schedule import in_learning_steps, shown_recall
-from ..store.report_rows import CardRow, FamilyRow, QuestionRow, StudentData
+from ..store.report_rows import CardRow, FamilyRow, ModeratedRow, QuestionRow, StudentData
 from ..words import count
 from .charts import BarChart, LineChart, hbar_chart, line_chart
 from .readiness import QuestionEvidence, Readiness, estimate
 
 __all__ = ["StudentReport", "build_student_report", "GroupMastery", "QuestionLine", "Missed", "Misconception",
-           "Suggestion", "DueLine", "criterion_text", "correcting_text"]
+           "Suggestion", "DueLine", "ModeratedMark", "criterion_text", "correcting_text"]
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,8 @@ class QuestionLine:
     latest_answer: str = ""
     numeric_in_mastery: int = 0  # how many of the answers the mastery averages were numeric variants
     mastery_count: int = 0  # answers the mastery averages (the latest three of either kind)
+    latest_moderated: bool = False  # a teacher set the latest short answer's mark
+    latest_comment: str = ""  # and said this about it
 
     @property
     def mastery_note(self) -> str:
@@ -99,6 +101,25 @@ class DueLine:
     def reason(self) -> str:
         """Why it is due when no recall figure can say it ("" when one can)."""
         return "new and missed questions come back within minutes" if self.recall is None else ""
+
+
+@dataclass(frozen=True)
+class ModeratedMark:
+    """An answer whose mark a teacher set, for the student to see with the comment."""
+
+    question: Question
+    row: ModeratedRow
+
+    @property
+    def where(self) -> str:
+        """"exam 20260301-1a2b3c4d" or "practice session #12"."""
+        row = self.row
+        return f"exam {row.title}" if row.kind == "exam" and row.title else f"{row.kind} session #{row.session_id}"
+
+    @property
+    def changed(self) -> bool:
+        """Whether the teacher's mark differs from the scorer's (else the teacher agreed)."""
+        return abs(self.row.score - self.row.scorer_score) > 1e-9
 
 
 @dataclass(frozen=True)
@@ -202,6 +223,7 @@ class StudentReport:
     @cached_property
     def questions(self) -> tuple[QuestionLine, ...]:
         cards = {c.question_id: c for c in self.data.cards}
+        teacher = {m.response_id: m for m in self.data.moderated}
         lines = []
         for q in self.bank:
             saq, num = self._rows.get((q.id, False)), self._rows.get((q.id, True))
@@ -209,12 +231,14 @@ class StudentReport:
                 continue
             card = cards.get(q.id)
             numeric_in_mastery, mastery_count = self._mastery_mix.get(q.id, (0, 0))
+            moderated = teacher.get(saq.latest_id) if saq else None
             lines.append(QuestionLine(q, saq.answers if saq else 0, saq.best if saq else None,
                                       saq.latest if saq else None, self.mastery.get(q.id, 0.0),
                                       num.answers if num else 0, num.latest if num else None,
                                       self.recall.get(q.id), card.due if card else None,
                                       self.data.answers.get(saq.latest_id, "") if saq else "",
-                                      numeric_in_mastery, mastery_count))
+                                      numeric_in_mastery, mastery_count, moderated is not None,
+                                      moderated.comment if moderated else ""))
         return tuple(lines)
 
     @cached_property
@@ -223,6 +247,11 @@ class StudentReport:
         found = (Missed(q, c.criterion_id, criterion_text(q, c.criterion_id), c.missed, c.marked)
                  for q, c in _in_bank(bank, self.data.criteria) if c.missed)
         return tuple(sorted(found, key=lambda m: (-m.missed, -m.rate, m.question.id, m.criterion_id))[:8])
+
+    @cached_property
+    def moderated(self) -> tuple[ModeratedMark, ...]:
+        """The marks a teacher set, newest first."""
+        return tuple(ModeratedMark(q, row) for q, row in _in_bank(self.bank, reversed(self.data.moderated)))
 
     @cached_property
     def families(self) -> tuple[FamilyRow, ...]:

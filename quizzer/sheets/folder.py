@@ -33,7 +33,7 @@ import json
 import os
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -299,17 +299,20 @@ def _not_this_exams(folder: Path, exam: tuple[str, str], pages: Iterable[str]) -
     return problems
 
 
-def check_grade_folder(folder: Path, exam: tuple[str, str], student_ids: Sequence[str]) -> None:
+def check_grade_folder(folder: Path, exam: tuple[str, str], student_ids: Sequence[str],
+                       pages_of: Collection[str] | None = None) -> None:
     """Refuse to grade ``exam`` (its id and ``created_at`` as the manifest records
     them) into ``folder`` where the marks or the result pages of ``student_ids``
-    would replace or go through what is not this exam's."""
+    (or of those among them in ``pages_of``, the pages about to be written; names
+    come from every id) would replace or go through what is not this exam's."""
     folder = Path(folder)
     if not folder.exists():
         return
     if not folder.is_dir():
         raise QuizzerError(f"{folder} is a file, not a folder.", "pass a folder (new or empty) to --out.")
     names = student_filenames(student_ids)
-    problems = _not_this_exams(folder, exam, [f"{names[sid]}.html" for sid in student_ids])
+    written = student_ids if pages_of is None else [sid for sid in student_ids if sid in pages_of]
+    problems = _not_this_exams(folder, exam, [f"{names[sid]}.html" for sid in written])
     if problems:
         raise QuizzerError(
             f"Not grading into {folder}: " + "; ".join(problems) + ".",

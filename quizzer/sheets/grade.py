@@ -24,7 +24,8 @@ from ..textfile import read_csv
 from .build import SheetItem, StudentSheet
 from .manifest import LoadedExam
 
-__all__ = ["TypedAnswer", "ItemMark", "StudentResult", "read_exam_answers", "grade_exam", "grading_notes"]
+__all__ = ["TypedAnswer", "ItemMark", "StudentResult", "read_exam_answers", "grade_exam", "grading_notes",
+           "unreadable_reason"]
 
 COLUMNS = ("student_id", "question_id", "answer")
 NO_ANSWERS = "no answers in the answers file: every item is marked 0"
@@ -48,6 +49,9 @@ class ItemMark:
     missing: bool = False
     unreadable: str = ""  # why a numeric answer could not be read (it scores 0)
     line: int | None = None  # where the answer was in the answers file
+    moderated: bool = False  # a teacher set this mark (read back from the store: ``refresh``)
+    comment: str = ""  # the teacher's comment for the student
+    scorer_score: float | None = None  # what the scorer gave, where a teacher's mark replaced it
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,10 @@ class StudentResult:
             return (NO_ANSWERS,)
         return tuple(f"item {m.item.number} [{m.item.label}]: could not read the answer, marked 0: {m.unreadable}"
                      for m in self.marks if m.unreadable)
+
+    @property
+    def moderated(self) -> tuple[ItemMark, ...]:
+        return tuple(m for m in self.marks if m.moderated)
 
 
 def _find_item(sheet: StudentSheet, key: str) -> SheetItem | None:
@@ -145,6 +153,12 @@ def _mark_numeric(item: SheetItem, answer: TypedAnswer) -> ItemMark:
     check = mark(variant, parsed)
     return ItemMark(item, answer.text, item.marks * float(check.score) / float(check.max), item.marks,
                     check.feedback, line=answer.line)
+
+
+def unreadable_reason(item: SheetItem, text: str) -> str:
+    """Why a numeric item's stored answer could not be read ("" if it can be): the
+    store keeps that it was unreadable, and this says why again in the same words."""
+    return _mark_numeric(item, TypedAnswer(text, 0)).unreadable if item.family else ""
 
 
 def _mark(item: SheetItem, answer: TypedAnswer | None, bank: Bank, scorer) -> ItemMark:

@@ -55,7 +55,10 @@ class LoadedExam:
                 if (question := bank.get(qid)) is not None and question.content_hash != digest]
 
 
-def read_manifest(path: Path, bank: Bank) -> LoadedExam:
+def read_manifest(path: Path, bank: Bank | None) -> LoadedExam:
+    """The exam a manifest describes. Without a bank (rewriting marks from the
+    store, which needs the students, their items and the spec, never a rubric) the
+    exam's ``questions`` are left empty and the bank is not asked for them."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
@@ -72,12 +75,13 @@ def read_manifest(path: Path, bank: Bank) -> LoadedExam:
                            "rebuild it with `quizzer exam build` using the same seed and roster.") from None
 
 
-def _parse(data: dict[str, Any], bank: Bank, path: Path) -> LoadedExam:
+def _parse(data: dict[str, Any], bank: Bank | None, path: Path) -> LoadedExam:
     spec_data = dict(data["spec"])
     spec_data["questions"] = tuple(spec_data.get("questions", ()))
     spec = ExamSpec(**spec_data)
-    found = [bank.get(q["question_id"]) for q in data["questions"]]
-    missing = [q["question_id"] for q, question in zip(data["questions"], found, strict=True) if question is None]
+    found = [bank.get(q["question_id"]) for q in data["questions"]] if bank is not None else []
+    missing = [] if bank is None else [q["question_id"] for q, question in zip(data["questions"], found, strict=True)
+                                       if question is None]
     if missing:
         raise QuizzerError(f"The manifest {path} uses questions not in this bank: {', '.join(missing)}.",
                            "grade with the bank the exam was built from (--bank).")

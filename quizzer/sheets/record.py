@@ -4,16 +4,30 @@ student, so that the class report and the student's own report include it.
 Each student's session is replaced in one transaction (``Store.replace_session``):
 a grading run killed half-way leaves every student with either the previous
 result or the new one, and running it again finishes the job.
+
+Each session also records where the exam's ``marks.csv`` and result pages were
+written and which manifest describes the exam (``OUTPUTS``, absolute paths), so
+that a teacher's later change to a mark can rewrite them (``refresh``) without
+being told where they are.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 from .build import Exam
 from .grade import StudentResult
 
-__all__ = ["store_results"]
+__all__ = ["store_results", "outputs_setting", "OUTPUTS"]
+
+OUTPUTS = "outputs"  # the settings key: {"folder": ..., "manifest": ...}
+
+
+def outputs_setting(folder: Path, manifest: Path) -> dict[str, str]:
+    """Where an exam's marks and pages live, as a session's settings keep it:
+    resolved, so that it names the same place from any working folder."""
+    return {"folder": str(Path(folder).resolve()), "manifest": str(Path(manifest).resolve())}
 
 
 def _doubts(result: StudentResult, mark) -> dict:
@@ -27,14 +41,17 @@ def _doubts(result: StudentResult, mark) -> dict:
     return dict(mark.confidence)
 
 
-def store_results(store, exam: Exam, results: list[StudentResult], now: datetime) -> int:
-    """Record each student's exam as a finished session; grading again replaces it."""
+def store_results(store, exam: Exam, results: list[StudentResult], now: datetime, *,
+                  folder: Path | None = None, manifest: Path | None = None) -> int:
+    """Record each student's exam as a finished session; grading again replaces it.
+    With ``folder`` and ``manifest``, the sessions say where the marks were written."""
     from ..store import NewResponse
     from ..store.store import check_user_name
 
     for r in results:  # every name first: a bad one must not leave the exam half stored
         check_user_name(r.sheet.student.student_id)
     hashes = {q.id: q.content_hash for q in exam.questions}
+    where = {OUTPUTS: outputs_setting(folder, manifest)} if folder is not None and manifest is not None else {}
     for r in results:
         responses = [NewResponse(
             position=position, question_id=m.item.question_id, content_hash=hashes.get(m.item.question_id, ""),
@@ -43,6 +60,6 @@ def store_results(store, exam: Exam, results: list[StudentResult], now: datetime
             for position, m in enumerate(r.marks)]
         store.replace_session(r.sheet.student.student_id, kind="exam", mode="paper", seed=exam.spec.seed,
                               title=exam.exam_id, plan=[i.to_json() for i in r.sheet.items],
-                              settings={"exam_title": exam.spec.title, "name": r.sheet.student.name},
+                              settings={"exam_title": exam.spec.title, "name": r.sheet.student.name, **where},
                               responses=responses, now=now)
     return len(results)

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-__all__ = ["SessionInfo", "NewResponse", "ResponseRecord", "ReviewCard", "MarkChange", "OverrideRecord", "Rescheduling",
-           "confidence_of"]
+__all__ = ["SessionInfo", "NewResponse", "ResponseRecord", "StoredMark", "ReviewCard", "MarkChange", "OverrideRecord",
+           "Rescheduling", "confidence_of"]
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,30 @@ class ResponseRecord(NewResponse):
     created_at: datetime | None = None
     override_id: int | None = None  # the teacher's override in force, if the mark is moderated
     comment: str = ""  # that override's comment for the student
+    scorer_score: float | None = None  # the scorer's own mark, where a teacher's replaced it
+
+    @property
+    def moderated(self) -> bool:
+        return self.override_id is not None
+
+
+@dataclass(frozen=True)
+class StoredMark:
+    """A stored answer's mark without its feedback and criteria: what a table of
+    marks needs. An exam's ``marks.csv`` reads ten thousand of these after every
+    moderation; as whole ``ResponseRecord`` values that took 1.5 s."""
+
+    session_id: int
+    position: int
+    question_id: str
+    answer: str
+    score: float
+    max_score: float
+    skipped: bool
+    review_reasons: list[str] | None
+    override_id: int | None
+    scorer_score: float | None  # the scorer's own mark, where a teacher's replaced it
+    comment: str
 
     @property
     def moderated(self) -> bool:

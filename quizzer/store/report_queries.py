@@ -24,6 +24,7 @@ from .models import (
     CriterionProgress,
     CriterionResult,
     MisconceptionCount,
+    Override,
     QuestionProgress,
     QuizSession,
     Response,
@@ -36,6 +37,7 @@ from .report_rows import (
     CriterionRow,
     FamilyRow,
     MisconceptionRow,
+    ModeratedRow,
     QuestionRow,
     Scope,
     SessionRow,
@@ -175,6 +177,21 @@ def _cards(db: Connection, scope: Scope):
         yield user, CardRow(qid, _utc(due), reviews, stability, _utc_or_none(last))
 
 
+def _moderated_rows(db: Connection, scope: Scope):
+    """The answers in scope whose mark a teacher set: few, so read whole."""
+    OV = table_of(Override)
+    query = (select(R.c.user_id, R.c.id, R.c.question_id, R.c.session_id, S.c.kind, S.c.title, R.c.score,
+                    R.c.max_score, OV.c.scorer_score, OV.c.comment, _raw(OV.c.created_at))
+             .join(OV, OV.c.id == R.c.override_id).join(S, S.c.id == R.c.session_id).order_by(R.c.id))
+    if scope.user_id is not None:
+        query = query.where(R.c.user_id == scope.user_id)
+    if scope.session_ids is not None:
+        query = query.where(R.c.session_id.in_(scope.session_ids))
+    for user, rid, qid, sid, kind, title, score, top, scorer, comment, when in db.execute(query).all():
+        yield user, ModeratedRow(rid, qid, sid, kind, title or "", float(score), float(top), float(scorer),
+                                 comment or "", _utc(when))
+
+
 def fetch(db: Connection, scope: Scope, with_sessions: bool = True) -> dict[int, StudentData]:
     """Every student in ``scope`` with their aggregated data, by user id.
 
@@ -209,15 +226,19 @@ def fetch(db: Connection, scope: Scope, with_sessions: bool = True) -> dict[int,
 
 
 def attach_sessions(db: Connection, scope: Scope, data: dict[int, StudentData]) -> None:
-    """What only the students' own pages show: every session (for the chart) and
-    each question's latest short answer."""
+    """What only the students' own pages show: every session (for the chart),
+    each question's latest short answer, and the marks a teacher set."""
     sessions: dict[int, list[SessionRow]] = defaultdict(list)
     for user, row in _session_rows(db, scope):
         sessions[user].append(row)
+    moderated: dict[int, list[ModeratedRow]] = defaultdict(list)
+    for user, moderated_row in _moderated_rows(db, scope):
+        moderated[user].append(moderated_row)
     answers = _answers(db, [q.latest_id for student in data.values() for q in student.questions if not q.numeric])
     for uid, student in data.items():
         student.sessions = sessions.get(uid, [])
         student.answers = {q.latest_id: answers.get(q.latest_id, "") for q in student.questions if not q.numeric}
+        student.moderated = moderated.get(uid, [])
 
 
 def exam_sessions(db: Connection, session_id: int) -> tuple[str, tuple[int, ...]] | None:

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 __all__ = ["Scope", "QuestionRow", "FamilyRow", "CriterionRow", "MisconceptionRow", "SessionRow", "TotalsRow",
-           "CardRow", "StudentData"]
+           "CardRow", "ModeratedRow", "StudentData"]
 
 
 @dataclass(frozen=True)
@@ -101,6 +101,21 @@ class CardRow(NamedTuple):
     last_review: datetime | None
 
 
+class ModeratedRow(NamedTuple):
+    """An answer whose mark a teacher set (the override in force on it)."""
+
+    response_id: int
+    question_id: str
+    session_id: int
+    kind: str  # of the session: quiz or exam
+    title: str
+    score: float  # the teacher's mark
+    max: float
+    scorer_score: float  # what the scorer had given
+    comment: str
+    moderated_at: datetime
+
+
 @dataclass
 class StudentData:
     """Everything a student's report is made from, already aggregated."""
@@ -115,4 +130,5 @@ class StudentData:
     sessions: list[SessionRow] = field(default_factory=list)
     cards: list[CardRow] = field(default_factory=list)
     answers: dict[int, str] = field(default_factory=dict)  # latest short answers' texts, by response id
+    moderated: list[ModeratedRow] = field(default_factory=list)  # answers a teacher marked, oldest first
     scoped: bool = False  # read from some sessions only (an exam), not from all practice

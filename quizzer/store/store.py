@@ -26,10 +26,21 @@ from .bulk import BulkWriter, bulk_writer, chunks
 from .engine import make_engine
 from .migrate import upgrade
 from .models import CriterionResult, Override, QuizSession, Regrade, Response, ReviewState, User, criterion_rows
-from .records import MarkChange, NewResponse, OverrideRecord, Rescheduling, ResponseRecord, ReviewCard, SessionInfo
+from .records import (
+    MarkChange,
+    NewResponse,
+    OverrideRecord,
+    Rescheduling,
+    ResponseRecord,
+    ReviewCard,
+    SessionInfo,
+    StoredMark,
+)
 from .report_rows import Scope, StudentData
 
 __all__ = ["Store", "check_user_name"]
+
+_CHUNK = 500  # ids per IN (...) list: well inside every backend's limit on bound parameters
 
 
 def check_user_name(name: str) -> None:
@@ -156,16 +167,60 @@ class Store:
 
     def sessions(self, user: str | None = None, limit: int | None = None) -> list[SessionInfo]:
         with self._reading() as db:
-            answered = (select(Response.session_id, func.count().label("n"))
-                        .group_by(Response.session_id).subquery())
-            query = (select(QuizSession, User.name, func.coalesce(answered.c.n, 0)).join(User)
-                     .outerjoin(answered, answered.c.session_id == QuizSession.id)
-                     .order_by(QuizSession.id.desc()))
+            query = self._listed().order_by(QuizSession.id.desc())
             if user:
                 query = query.where(User.name == user)
             if limit:
                 query = query.limit(limit)
             return [self._info(row, name, n) for row, name, n in db.execute(query)]
+
+    def sessions_by_id(self, session_ids: Iterable[int]) -> list[SessionInfo]:
+        """The sessions with these ids (unknown ids are left out), oldest first."""
+        ids = sorted(set(session_ids))
+        found: list[SessionInfo] = []
+        with self._reading() as db:
+            for start in range(0, len(ids), _CHUNK):
+                query = self._listed(QuizSession.id.in_(ids[start:start + _CHUNK]))
+                found.extend(self._info(row, name, n) for row, name, n in db.execute(query))
+        return sorted(found, key=lambda s: s.id)
+
+    def sessions_of_answers(self, response_ids: Iterable[int]) -> list[SessionInfo]:
+        """The sessions holding these answers, oldest first: which exams a
+        teacher's marks touched."""
+        ids = sorted(set(response_ids))
+        sessions: set[int] = set()
+        with self._reading() as db:
+            for start in range(0, len(ids), _CHUNK):
+                sessions.update(db.scalars(select(Response.session_id).where(
+                    Response.id.in_(ids[start:start + _CHUNK]))))
+        return self.sessions_by_id(sessions)
+
+    def titled_sessions(self, kind: str, title: str) -> list[SessionInfo]:
+        """Every user's sessions of one kind and title, oldest first: a printed
+        exam's, one per student."""
+        with self._reading() as db:
+            query = self._listed(QuizSession.kind == kind, QuizSession.title == title).order_by(QuizSession.id)
+            return [self._info(row, name, n) for row, name, n in db.execute(query)]
+
+    def update_session_settings(self, session_ids: Iterable[int], values: dict) -> None:
+        """Merge ``values`` into each session's settings, in one transaction (where
+        an exam's marks are now written, after they were written elsewhere)."""
+        ids = sorted(set(session_ids))
+        with self._session() as db:
+            for start in range(0, len(ids), _CHUNK):
+                for row in db.scalars(select(QuizSession).where(QuizSession.id.in_(ids[start:start + _CHUNK]))):
+                    row.settings = {**(row.settings or {}), **values}  # a new dict: JSON columns track assignment
+
+    @staticmethod
+    def _listed(*where):
+        """Sessions (those matching ``where``) with their user's name and how many
+        answers each holds, counted for those sessions only."""
+        counted = select(Response.session_id, func.count().label("n"))
+        if where:
+            counted = counted.where(Response.session_id.in_(select(QuizSession.id).where(*where)))
+        answered = counted.group_by(Response.session_id).subquery()
+        return (select(QuizSession, User.name, func.coalesce(answered.c.n, 0)).join(User)
+                .outerjoin(answered, answered.c.session_id == QuizSession.id).where(*where))
 
     @staticmethod
     def _answered(db: Session, session_id: int) -> int:
@@ -245,32 +300,43 @@ class Store:
 
     def responses(self, *, session_id: int | None = None, user: str | None = None,
                   question_id: str | None = None, since: datetime | None = None,
-                  ids: Collection[int] | None = None) -> list[ResponseRecord]:
-        """Stored answers, oldest first, with who gave them and the teacher's comment
-        where the mark was moderated; ``ids`` picks answers by id (a filled
-        moderation sheet names its answers so)."""
-        with self._reading() as db:
-            query = self._answers_query().order_by(Response.id)
-            if session_id is not None:
-                query = query.where(Response.session_id == session_id)
-            if user is not None:
-                query = query.where(User.name == user)
-            if question_id is not None:
-                query = query.where(Response.question_id == question_id)
-            if since is not None:
-                query = query.where(Response.created_at >= since)
-            if ids is not None:
-                found: list[ResponseRecord] = []
-                for chunk in chunks(sorted(set(ids)), 500):  # within every engine's bound-parameter limit
-                    rows = db.execute(query.where(Response.id.in_(chunk)))
-                    found.extend(self._record(row, name, comment or "") for row, name, comment in rows)
-                return sorted(found, key=lambda r: r.id)
-            return [self._record(row, name, comment or "") for row, name, comment in db.execute(query)]
+                  ids: Collection[int] | None = None,
+                  session_ids: Iterable[int] | None = None) -> list[ResponseRecord]:
+        """Stored answers, oldest first, with who gave them and, where the mark was
+        moderated, the teacher's comment and the scorer's own mark. ``ids`` picks
+        answers by id (a filled moderation sheet names its answers so);
+        ``session_ids`` reads several sessions at once (an exam's, one per student)."""
+        clauses = []
+        if session_id is not None:
+            clauses.append(Response.session_id == session_id)
+        if user is not None:
+            clauses.append(User.name == user)
+        if question_id is not None:
+            clauses.append(Response.question_id == question_id)
+        if since is not None:
+            clauses.append(Response.created_at >= since)
+        if ids is None and session_ids is None:
+            return self._responses(clauses)
+        column, values = (Response.id, ids) if ids is not None else (Response.session_id, session_ids)
+        assert values is not None
+        found = [r for chunk in chunks(sorted(set(values)), _CHUNK)  # within every engine's bound-parameter limit
+                 for r in self._responses([*clauses, column.in_(chunk)])]
+        if ids is not None and session_ids is not None:  # both given: the answers in both
+            sessions = set(session_ids)
+            found = [r for r in found if r.session_id in sessions]
+        return sorted(found, key=lambda r: r.id)
 
     @staticmethod
     def _answers_query():
-        return (select(Response, User.name, Override.comment).join(User, User.id == Response.user_id)
+        return (select(Response, User.name, Override.comment, Override.scorer_score)
+                .join(User, User.id == Response.user_id)
                 .outerjoin(Override, Override.id == Response.override_id))
+
+    def _responses(self, clauses: list) -> list[ResponseRecord]:
+        with self._reading() as db:
+            query = self._answers_query().where(*clauses).order_by(Response.id)
+            return [self._record(row, name, comment or "", scorer)
+                    for row, name, comment, scorer in db.execute(query)]
 
     @staticmethod
     def _regradable(query, question_id: str | None, stale: Mapping[str, str] | None):
@@ -301,17 +367,35 @@ class Store:
             with self._reading() as db:
                 query = self._regradable(self._answers_query(), question_id, stale)
                 rows = db.execute(query.where(Response.id > last).order_by(Response.id).limit(batch)).all()
-                found = [self._record(row, name, comment or "") for row, name, comment in rows]
+                found = [self._record(row, name, comment or "", scorer) for row, name, comment, scorer in rows]
             if not found:
                 return
             yield found
             last = found[-1].id
 
+    def stored_marks(self, session_ids: Iterable[int]) -> list[StoredMark]:
+        """The marks of these sessions' answers, without feedback and criteria,
+        by session and position."""
+        ids = sorted(set(session_ids))
+        columns = (Response.session_id, Response.position, Response.question_id, Response.answer, Response.score,
+                   Response.max_score, Response.skipped, Response.review_reasons, Response.override_id,
+                   Override.scorer_score, Override.comment)
+        found: list[StoredMark] = []
+        with self._reading() as db:
+            for start in range(0, len(ids), _CHUNK):
+                query = (select(*columns).outerjoin(Override, Override.id == Response.override_id)
+                         .where(Response.session_id.in_(ids[start:start + _CHUNK])))
+                found.extend(StoredMark(sid, position, qid, answer, score, top, skipped, reasons, override, scorer,
+                                        comment or "")
+                             for sid, position, qid, answer, score, top, skipped, reasons, override, scorer, comment
+                             in db.execute(query))
+        return sorted(found, key=lambda m: (m.session_id, m.position))
+
     @staticmethod
-    def _record(row: Response, user: str, comment: str = "") -> ResponseRecord:
+    def _record(row: Response, user: str, comment: str = "", scorer_score: float | None = None) -> ResponseRecord:
         fields = {name: getattr(row, name) for name in NewResponse.__dataclass_fields__}
         return ResponseRecord(**fields, id=row.id, session_id=row.session_id, user=user, created_at=row.created_at,
-                              override_id=row.override_id, comment=comment)
+                              override_id=row.override_id, comment=comment, scorer_score=scorer_score)
 
     # review cards ----------------------------------------------------------
     def review_cards(self, user: str) -> dict[str, ReviewCard]:
