@@ -317,3 +317,34 @@ def test_marks_csv_after_a_decision_is_the_one_a_full_rewrite_gives(graded, stor
     result = runner.invoke(cli, ["--db", db_url, "exam", "results", str(manifest)])
     assert result.exit_code == 0, result.output
     assert (manifest.parent / "marks.csv").read_bytes() == after_decision
+
+
+def test_the_printed_review_command_covers_the_whole_exam_and_an_import_rewrites_marks_csv(
+        graded, store, runner, db_url, tmp_path):
+    manifest, _, result = graded
+    line = next(line for line in result.output.splitlines() if line.endswith(tuple("0123456789"))
+                and "quizzer moderate --session" in line)
+    need = int(line.split()[0])
+    first = line.rsplit(" ", 1)[1]
+    sheet = tmp_path / "queue.csv"
+    exported = runner.invoke(cli, ["--db", db_url, "moderate", "export", "--session", first, "--per-answer",
+                                   "--out", str(sheet)])
+    assert exported.exit_code == 0, exported.output
+    assert "reviewing all 3 students' sessions" in exported.output
+    with sheet.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == need  # what exam grade said needs review, every student's
+    assert {u for r in rows for u in r["users"].split(", ")} == {"1001", "1002", "1003"}
+    target = next(r for r in rows if r["users"] == "1002" and r["question_id"] == "Q1")
+    target.update(new_mark="2", comment="Checked: full marks.")
+    with sheet.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    imported = runner.invoke(cli, ["--db", db_url, "moderate", "import", str(sheet)])
+    assert imported.exit_code == 0, imported.output
+    assert "Rewrote" in imported.output and "marks.csv" in imported.output
+    assert "(scorer" in _marks(manifest.parent)["1002"]["moderated"]
+    missing = runner.invoke(cli, ["--db", db_url, "moderate", "export", "--session", "99999", "--out",
+                                  str(tmp_path / "x.csv")])
+    assert missing.exit_code == 1 and "No session 99999" in missing.output and "Traceback" not in missing.output

@@ -52,14 +52,35 @@ def queue_filters(command):
         from ..moderation.queue import Filters
 
         app = click.get_current_context().find_object(AppContext)
-        if question_id and app is not None:
+        assert app is not None, "the CLI group puts the AppContext on the context"
+        if question_id:
             question_id = app.question(question_id).id
         when = since.replace(tzinfo=UTC) if since is not None else None
+        sessions: frozenset[int] = frozenset()
+        if session_id is not None:
+            session_id, sessions = _exam_scope(app, session_id)
         kwargs["filters"] = Filters(session_id=session_id, question_id=question_id, user=user, since=when,
-                                    everything=everything)
+                                    everything=everything, session_ids=sessions)
         return command(*args, **kwargs)
 
     return wrapper
+
+
+def _exam_scope(app: AppContext, session_id: int) -> tuple[int | None, frozenset[int]]:
+    """A printed exam's session stands for the whole exam (one session per
+    student), as in ``report --class --session``; any other session for itself."""
+    from ..errors import NotFound
+
+    found = app.store().exam_sessions(session_id)
+    if found is None:
+        raise NotFound(f"No session {session_id} in the progress store.",
+                       "`quizzer exam grade` prints an exam's session ids; `quizzer stats --user NAME` a student's.")
+    title, ids = found
+    if len(ids) > 1:
+        click.echo(f"Session {session_id} is one student's sheet of the exam {title}: reviewing all "
+                   f"{len(ids)} students' sessions.", err=True)
+        return None, frozenset(ids)
+    return session_id, frozenset()
 
 
 moderator_option = click.option("--moderator", default=_login, show_default="your login name",
@@ -155,6 +176,7 @@ def import_command(app: AppContext, sheet: Path, dry_run: bool, moderator: str) 
             click.echo(f"{sheet}, line {line}: {message}", err=True)
         click.echo(f"Applied {words.count(applied.rows, 'row')} ({words.count(applied.answers, 'answer')}); "
                    f"{words.count(plan.unfilled, 'row')} without a new mark left as they are.")
+        _say_outputs(applied.outputs)
     bad = len(plan.problems) + (0 if dry_run else len(applied.refused))
     if bad:
         raise click.ClickException(f"{words.count(bad, 'row')} of {sheet} could not be applied (listed above); "
@@ -168,8 +190,19 @@ def undo_command(app: AppContext, response_ids: tuple[int, ...]) -> None:
     """Give answers back to the mark they had before the last override."""
     from ..moderation.decisions import undo
 
-    undone = undo(app.store(), list(response_ids), _now())
+    outputs: list = []
+    undone = undo(app.store(), list(response_ids), _now(), outputs)
     click.echo(f"Undid the override on {words.count(undone, 'answer')}.")
+    _say_outputs(outputs)
+
+
+def _say_outputs(outputs: list) -> None:
+    """What happened to printed exams' marks.csv and result pages after a change."""
+    for out in outputs:
+        if out.written:
+            click.echo(out.message)
+        else:
+            click.echo(f"Warning: {out.message}" + (f"\n  Hint: {out.hint}" if out.hint else ""), err=True)
 
 
 @moderate.command("history")

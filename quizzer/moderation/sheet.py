@@ -231,6 +231,7 @@ class Applied:
     rows: int = 0
     answers: int = 0
     refused: list[tuple[int, str]] = field(default_factory=list)  # (line, why) for rows the store refused
+    outputs: list = field(default_factory=list)  # printed exams' files rewritten (sheets.refresh.ExamOutputs)
 
 
 def apply_plan(store, plan: SheetPlan, moderator: str, now: datetime) -> Applied:
@@ -243,14 +244,14 @@ def apply_plan(store, plan: SheetPlan, moderator: str, now: datetime) -> Applied
     if not plan.changes:
         return done
     try:
-        commit(store, [c for _, changes in plan.changes for c in changes], moderator, now)
+        commit(store, [c for _, changes in plan.changes for c in changes], moderator, now, done.outputs)
         done.rows, done.answers = plan.rows, plan.answers
         return done
     except ChangedSince:
         pass
     for line, changes in plan.changes:
         try:
-            commit(store, changes, moderator, now)
+            commit(store, changes, moderator, now, done.outputs)
         except ChangedSince as exc:
             done.refused.append((line, f"{exc.message} (export again to see the current marks)"))
             continue

@@ -196,7 +196,8 @@ class TerminalModeration:
         group = self.groups[index]
         try:
             changes, notes = decide((i.response for i in group.items), decision)
-            commit(self.store, changes, self.moderator, self.now())
+            outputs: list = []
+            commit(self.store, changes, self.moderator, self.now(), outputs)
         except ChangedSince as exc:
             self.console.print(f"[yellow]{escape(exc.message)}[/yellow] Showing it again with the current marks.")
             self.groups[index] = self._reloaded(group)
@@ -211,9 +212,19 @@ class TerminalModeration:
         mark = f" to {marks_text(total)}" if total is not None else ""
         self.console.print(f"[green]{what}{mark}[/green] for {count(group.size, 'answer')}"
                            + (" with the comment." if decision.comment else "."))
+        self._say_outputs(outputs)
         self.done.append(_Done(group, group.response_ids))
         self.comment = ""
         return index + 1
+
+    def _say_outputs(self, outputs: list) -> None:
+        """What happened to a printed exam's marks.csv and pages after a change."""
+        for out in outputs:
+            if out.written:
+                self.console.print(f"  [dim]{escape(out.message)}[/dim]")
+            else:
+                hint = f" {escape(out.hint)}" if out.hint else ""
+                self.console.print(f"  [yellow]{escape(out.message)}[/yellow]{hint}")
 
     def _split(self, index: int) -> bool:
         group = self.groups[index]
@@ -249,8 +260,10 @@ class TerminalModeration:
             self.console.print("Nothing decided in this sitting to undo.")
             return None
         last = self.done.pop()
-        undone = undo(self.store, list(last.response_ids), self.now())
+        outputs: list = []
+        undone = undo(self.store, list(last.response_ids), self.now(), outputs)
         self.console.print(f"Undid the last decision ({count(undone, 'answer')} back to their earlier marks).")
+        self._say_outputs(outputs)
         index = next(i for i, g in enumerate(self.groups) if g.label == last.group.label)
         self.groups[index] = self._reloaded(last.group)
         return index
