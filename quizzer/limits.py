@@ -9,7 +9,7 @@ and the limit, never a slow run, a full memory or a traceback.
 from __future__ import annotations
 
 __all__ = ["MAX_BANK_FILE_BYTES", "MAX_BANK_BYTES", "MAX_BANK_FILES", "MAX_YAML_NODES", "MAX_CSV_CELL",
-           "MAX_CSV_BYTES", "MAX_ANSWER_CHARS", "MAX_SAMPLES"]
+           "MAX_CSV_BYTES", "MAX_ANSWER_CHARS", "MAX_SAMPLES", "MAX_COMMENT_CHARS"]
 
 MAX_BANK_FILE_BYTES = 1_000_000  # one question's YAML file (the course's largest is ~12 kB)
 MAX_BANK_BYTES = 20_000_000  # all files of a bank together
@@ -18,6 +18,7 @@ MAX_YAML_NODES = 50_000  # scalars, lists and mappings in one bank file, aliases
 MAX_SAMPLES = 500  # graded sample answers on one question
 MAX_CSV_BYTES = 200_000_000  # an answers CSV or roster
 MAX_CSV_CELL = 100_000  # characters in one CSV cell
+MAX_COMMENT_CHARS = 5_000  # characters of a teacher's comment for the student (a long paragraph)
 MAX_ANSWER_CHARS = 5_000  # characters of a free-text answer that are read, graded and stored (~800 words)
 MAX_MARKS = 100  # a question's marks, so also a criterion's marks and a sample's score (in half marks)
 MAX_MODULE = 999  # a question's module number

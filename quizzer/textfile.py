@@ -66,6 +66,15 @@ class CsvTable:
     rows: list[tuple[int, dict[str, str], list[str]]]
 
 
+def _separator(text: str) -> str:
+    """The cell separator: a comma, unless the header line has none and uses
+    semicolons (what a spreadsheet in a comma-decimal locale saves) or tabs."""
+    header = text.lstrip("\ufeff").split("\n", 1)[0]
+    if "," in header:
+        return ","
+    return ";" if ";" in header else "\t" if "\t" in header else ","
+
+
 def read_csv(path: Path, what: str = "", required: Sequence[str] = ()) -> CsvTable:
     """Read a CSV a teacher made, within ``limits``; any problem with the file as
     a whole (too big, not UTF-8, a cell too long, a missing column) is a
@@ -84,7 +93,7 @@ def read_csv(path: Path, what: str = "", required: Sequence[str] = ()) -> CsvTab
         raise QuizzerError(f"{name} is empty.", hint)
     old = csv.field_size_limit(MAX_CSV_CELL)
     try:
-        reader = csv.reader(io.StringIO(text, newline=""))
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=_separator(text))
         try:
             header = next(reader, None)
             columns = [c.strip() for c in header or []]
@@ -229,7 +238,8 @@ def csv_cell(value: Any) -> Any:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return value
     text = "" if value is None else str(value)
-    return "'" + text if text.lstrip(" ")[:1] in FORMULA_STARTS else text
+    starts = (text[:1], text.lstrip()[:1])  # any kind of space before it (a no-break space too)
+    return "'" + text if any(s and s in FORMULA_STARTS for s in starts) else text
 
 
 def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any] | dict[str, Any]]) -> Path:

@@ -204,10 +204,10 @@ def test_import_applies_the_good_rows_names_the_bad_and_changes_nothing_for_them
     result = runner.invoke(cli, ["--db", class_db, "moderate", "import", str(out), "--moderator", "mr-ng"])
     assert result.exit_code == 1
     assert "Traceback" not in result.output
-    assert f"{out}, line 4: new_mark: 2.5 is above the maximum of 2" in result.output
-    assert f"{out}, line 5: new_mark: 0.25 is not in half marks" in result.output
-    assert f"{out}, line 6: new_mark: 'lots' is not a mark" in result.output
-    assert f"line {len(rows) + 2}: no stored answer has the id 99999" in result.output
+    assert f"{out}, row 4: new_mark: 2.5 is above the maximum of 2" in result.output
+    assert f"{out}, row 5: new_mark: 0.25 is not in half marks" in result.output
+    assert f"{out}, row 6: new_mark: 'lots' is not a mark" in result.output
+    assert f"row {len(rows) + 2}: no stored answer has the id 99999" in result.output
     assert "Applied 2 rows" in result.output
     after = _stored(class_db)
     for rid in map(int, good_total["response_ids"].split()):
@@ -238,7 +238,7 @@ def test_import_refuses_a_row_whose_answers_were_re_marked_since_the_export(clas
     _write(out, rows)
     result = runner.invoke(cli, ["--db", class_db, "moderate", "import", str(out)])
     assert result.exit_code == 1
-    assert f"line 2: answer {rid} was marked" in result.output and "export again" in result.output
+    assert f"row 2: answer {rid} was marked" in result.output and "export again" in result.output
     assert _stored(class_db)[rid].score == other  # the other teacher's mark stands
 
 
@@ -255,3 +255,133 @@ def test_filters_before_the_subcommand_are_refused_not_ignored(class_db, runner,
     result = runner.invoke(cli, ["--db", class_db, "moderate", "--question", "Q1", "export", "--out", str(out)])
     assert result.exit_code == 2 and "after the subcommand" in result.output
     assert not out.exists()
+
+
+def _export(runner, url, out, *extra):
+    result = runner.invoke(cli, ["--db", url, "moderate", "export", "--all", "--out", str(out), *extra])
+    assert result.exit_code == 0, result.output
+    return _sheet(out)
+
+
+def test_export_never_writes_over_a_file_or_the_store_without_force(class_db, runner, tmp_path):
+    out = tmp_path / "queue.csv"
+    out.write_text("my filled sheet\n", encoding="utf-8")
+    refused = runner.invoke(cli, ["--db", class_db, "moderate", "export", "--out", str(out)])
+    assert refused.exit_code == 1 and "exists" in refused.output and "--force" in refused.output
+    assert out.read_text(encoding="utf-8") == "my filled sheet\n"
+    assert _export(runner, class_db, out, "--force")[0]["group"] == "G1"
+    if class_db.startswith("sqlite"):
+        store_file = class_db.removeprefix("sqlite:///")
+        over = runner.invoke(cli, ["--db", class_db, "moderate", "export", "--force", "--out", store_file])
+        assert over.exit_code == 1 and "is the progress store" in over.output
+        assert len(_stored(class_db)) == sum(len(t) for t in ANSWERS.values()) * 2
+    empty = runner.invoke(cli, ["--db", class_db, "moderate", "export", "--out", ""])
+    assert empty.exit_code in (1, 2) and "Traceback" not in empty.output
+
+
+def test_a_filter_that_names_nothing_stored_is_said_so_not_an_empty_queue(class_db, runner, tmp_path):
+    result = runner.invoke(cli, ["--db", class_db, "moderate", "export", "--user", "nobdy", "--out",
+                                 str(tmp_path / "q.csv")])
+    assert result.exit_code == 1 and "No stored answers match --user nobdy" in result.output
+    assert not (tmp_path / "q.csv").exists()
+
+
+def test_a_sheet_from_another_store_or_with_copied_columns_is_refused(class_db, runner, tmp_path, db_url):
+    out = tmp_path / "queue.csv"
+    rows = _export(runner, class_db, out)
+    before = _stored(class_db)
+    stranger = dict(rows[0], users="x01, x02", new_mark="2")
+    _write(out, [stranger])
+    result = runner.invoke(cli, ["--db", class_db, "moderate", "import", str(out)])
+    assert result.exit_code == 1 and "exported from another store" in result.output
+    words = dict(rows[0], answer="I do not know", new_mark="2")
+    _write(out, [words])
+    assert "not the one stored" in runner.invoke(cli, ["--db", class_db, "moderate", "import", str(out)]).output
+    with out.open("w", newline="", encoding="utf-8") as stream:
+        writer = csv.writer(stream)
+        writer.writerow([*rows[0], "comment"])
+        writer.writerow([*dict(rows[0], new_mark="2").values(), "my private note"])
+    copied = runner.invoke(cli, ["--db", class_db, "moderate", "import", str(out)])
+    assert copied.exit_code == 1 and "more than one column named 'comment'" in copied.output
+    assert _stored(class_db) == before
+
+
+def test_two_filled_rows_marking_one_answer_are_both_refused_and_unfilled_rows_are_not_checked(
+        class_db, runner, tmp_path):
+    groups = _export(runner, class_db, tmp_path / "groups.csv")
+    answers = _export(runner, class_db, tmp_path / "answers.csv", "--per-answer")
+    group = next(r for r in groups if int(r["size"]) > 1)
+    member = next(r for r in answers if r["response_ids"] == group["response_ids"].split()[0])
+    stale = next(r for r in groups if r is not group)
+    with Store(class_db) as store:  # someone marks another group after the export: its unfilled row is fine
+        stored = store.responses(ids=[int(i) for i in stale["response_ids"].split()])
+        commit(store, decide(stored, Decision(total=0.0 if stored[0].score else 1.0))[0], "other", NOW)
+    out = tmp_path / "both.csv"
+    _write(out, [dict(group, new_mark="2"), stale, dict(member, new_mark="0")])
+    before = _stored(class_db)
+    result = runner.invoke(cli, ["--db", class_db, "moderate", "import", str(out)])
+    assert result.exit_code == 1
+    assert "row 2: it marks an answer that row 4 marks too" in result.output
+    assert "row 4: it marks an answer that row 2 marks too" in result.output
+    assert "row 3" not in result.output  # not filled in: not checked, not bad
+    assert _stored(class_db) == before
+
+
+def test_importing_a_sheet_twice_says_already_applied(class_db, runner, tmp_path):
+    out = tmp_path / "queue.csv"
+    rows = _export(runner, class_db, out)
+    _write(out, [dict(rows[0], new_mark="2", comment="Good."), *rows[1:]])
+    assert runner.invoke(cli, ["--db", class_db, "moderate", "import", str(out)]).exit_code == 0
+    again = runner.invoke(cli, ["--db", class_db, "moderate", "import", str(out)])
+    assert again.exit_code == 0, again.output
+    assert "1 row already applied" in again.output and "Applied 0 rows" in again.output
+
+
+def test_a_semicolon_sheet_from_a_comma_decimal_spreadsheet_is_read(class_db, runner, tmp_path):
+    out = tmp_path / "queue.csv"
+    rows = _export(runner, class_db, out)
+    target = dict(rows[0], new_mark="1,5")
+    with out.open("w", newline="", encoding="utf-8-sig") as stream:
+        writer = csv.DictWriter(stream, fieldnames=list(target), delimiter=";", quoting=csv.QUOTE_ALL)
+        writer.writeheader()
+        writer.writerow(target)
+    result = runner.invoke(cli, ["--db", class_db, "moderate", "import", str(out)])
+    assert result.exit_code == 0, result.output
+    assert {_stored(class_db)[int(i)].score for i in target["response_ids"].split()} == {1.5}
+
+
+def test_a_stale_decision_never_replaces_another_teachers_and_undo_takes_back_only_its_own(class_db):
+    from quizzer.errors import ChangedSince
+    from quizzer.moderation.decisions import undo
+
+    with Store(class_db) as store:
+        shown = next(r for r in store.responses() if r.criteria and len(r.criteria) == 2 and r.score == 1)
+        [c1, c2] = [c["id"] for c in shown.criteria]
+        swapped = {c1: shown.criteria[1]["awarded"], c2: shown.criteria[0]["awarded"]}
+        if swapped == {c["id"]: c["awarded"] for c in shown.criteria}:
+            swapped = {c1: 1, c2: 0}
+        [alice] = commit(store, decide([shown], Decision(criteria=swapped))[0], "alice", NOW)  # same total
+        with pytest.raises(ChangedSince, match="moderated by alice"):
+            commit(store, decide([shown], Decision(comment="fine"))[0], "bob", NOW)  # bob saw the old marks
+        [now] = store.responses(ids=[shown.id])
+        [bob] = commit(store, decide([now], Decision(total=2.0))[0], "bob", NOW)
+        with pytest.raises(ChangedSince, match="moderated again since, by bob"):
+            undo(store, [shown.id], NOW, expected={shown.id: alice})
+        [after] = store.responses(ids=[shown.id])
+        assert after.override_id == bob and after.score == 2
+
+
+def test_options_before_the_subcommand_are_refused(class_db, runner, tmp_path):
+    result = runner.invoke(cli, ["--db", class_db, "moderate", "--moderator", "Dr Bob", "history"])
+    assert result.exit_code == 2 and "after the subcommand" in result.output
+    sheet = tmp_path / "x.csv"
+    sheet.write_text("question_id,new_mark,response_ids\n", encoding="utf-8")
+    blank = runner.invoke(cli, ["--db", class_db, "moderate", "import", str(sheet), "--moderator", " "])
+    assert blank.exit_code == 2 and "give a name of 1 to" in blank.output
+
+
+@pytest.mark.parametrize("text", ["\u00a0=1+1", "\u3000=1+1", "  @SUM(A1)", "\t=1"])
+def test_formula_cells_behind_any_space_are_defused(text):
+    from quizzer.textfile import csv_cell
+
+    assert csv_cell(text).startswith("'")

@@ -83,8 +83,16 @@ def _exam_scope(app: AppContext, session_id: int) -> tuple[int | None, frozenset
     return session_id, frozenset()
 
 
+def _moderator(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    from ..limits import MAX_NAME_CHARS
+
+    if not value.strip() or len(value) > MAX_NAME_CHARS:
+        raise click.BadParameter(f"give a name of 1 to {MAX_NAME_CHARS} characters, such as your login name.")
+    return value
+
+
 moderator_option = click.option("--moderator", default=_login, show_default="your login name",
-                                help="The name kept with each override.")
+                                callback=_moderator, help="The name kept with each override.")
 
 
 @click.group(invoke_without_command=True)
@@ -103,8 +111,9 @@ def moderate(app: AppContext, filters, moderator: str) -> None:
     if ctx.invoked_subcommand is not None:
         from ..moderation.queue import Filters
 
-        if filters != Filters():
-            raise click.UsageError(f"Put the filters after the subcommand: quizzer moderate "
+        moderator_given = ctx.get_parameter_source("moderator") is not click.core.ParameterSource.DEFAULT
+        if filters != Filters() or moderator_given:
+            raise click.UsageError(f"Put the options after the subcommand: quizzer moderate "
                                    f"{ctx.invoked_subcommand} --session ID ...")
         return
     from ..moderation.queue import load_queue
@@ -114,6 +123,7 @@ def moderate(app: AppContext, filters, moderator: str) -> None:
 
     store = app.store()
     queue = load_queue(app.bank(), store, filters)
+    _nothing_matched(queue, filters)
     console = make_console()
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
     reader = Reader(tolerate_undecodable_input(sys.stdin), interactive, console,
@@ -125,8 +135,9 @@ def moderate(app: AppContext, filters, moderator: str) -> None:
 @queue_filters
 @click.option("--per-answer", is_flag=True, help="One row per answer instead of one per group.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The CSV to write.")
+@click.option("--force", is_flag=True, help="Replace the file if it exists.")
 @pass_app
-def export_command(app: AppContext, filters, per_answer: bool, out: Path) -> None:
+def export_command(app: AppContext, filters, per_answer: bool, out: Path, force: bool) -> None:
     """Write the review queue as a spreadsheet to fill in (new_mark, comment).
 
     One row per group of near-identical answers (or per answer), riskiest first,
@@ -137,8 +148,10 @@ def export_command(app: AppContext, filters, per_answer: bool, out: Path) -> Non
     from ..moderation.queue import load_queue
     from ..moderation.sheet import write_sheet
 
+    _check_out(app, out, force)
     bank = app.bank()
     queue = load_queue(bank, app.store(), filters)
+    _nothing_matched(queue, filters)
     rows = write_sheet(bank, queue, out, per_answer)
     click.echo(f"Wrote {words.count(rows, 'row')} ({words.count(queue.answers, 'answer')} in "
                f"{words.count(len(queue.groups), 'group')}) to {out}.")
@@ -166,16 +179,16 @@ def import_command(app: AppContext, sheet: Path, dry_run: bool, moderator: str) 
     for note in plan.notes:
         click.echo(f"Note: {note}")
     for problem in plan.problems:
-        click.echo(f"{sheet}, line {problem.line}: {problem.message}", err=True)
+        click.echo(f"{sheet}, row {problem.line}: {problem.message}", err=True)
     if dry_run:
         click.echo(f"Would apply {words.count(plan.rows, 'row')} ({words.count(plan.answers, 'answer')}); "
-                   f"{words.count(plan.unfilled, 'row')} without a new mark; nothing was written.")
+                   f"{words.count(plan.unfilled, 'row')} not filled in{_already(plan.already)}; nothing was written.")
     else:
         applied = apply_plan(store, plan, moderator, _now())
         for line, message in applied.refused:
-            click.echo(f"{sheet}, line {line}: {message}", err=True)
+            click.echo(f"{sheet}, row {line}: {message}", err=True)
         click.echo(f"Applied {words.count(applied.rows, 'row')} ({words.count(applied.answers, 'answer')}); "
-                   f"{words.count(plan.unfilled, 'row')} without a new mark left as they are.")
+                   f"{words.count(plan.unfilled, 'row')} not filled in left as they are{_already(plan.already)}.")
         _say_outputs(applied.outputs)
     bad = len(plan.problems) + (0 if dry_run else len(applied.refused))
     if bad:
@@ -194,6 +207,42 @@ def undo_command(app: AppContext, response_ids: tuple[int, ...]) -> None:
     undone = undo(app.store(), list(response_ids), _now(), outputs)
     click.echo(f"Undid the override on {words.count(undone, 'answer')}.")
     _say_outputs(outputs)
+
+
+def _check_out(app: AppContext, out: Path, force: bool) -> None:
+    """A sheet is never written over a file without --force (a filled sheet is a
+    teacher's work), and never over the progress store."""
+    from ..errors import QuizzerError
+
+    if not out.name or out.name in (".", ".."):
+        raise QuizzerError(f"--out {str(out)!r} names no file.", "give a file name such as queue.csv.")
+    from ..config import sqlite_path
+
+    store_file = sqlite_path(app.settings.db_url)
+    if store_file is not None and out.resolve() == store_file.resolve():
+        raise QuizzerError(f"--out {out} is the progress store.", "write the sheet to another file, such as queue.csv.")
+    if out.exists() and not force:
+        raise QuizzerError(f"{out} exists; it may be a sheet you filled in.",
+                           "import it first, give another --out, or add --force to replace it.")
+
+
+def _nothing_matched(queue, filters) -> None:
+    """A filter that names nothing stored (a mistyped user) is not an empty queue."""
+    from ..errors import NotFound
+
+    if queue.in_scope == 0 and (filters.user or filters.session_id is not None or filters.session_ids
+                                or filters.question_id or filters.since):
+        given = [f"--user {filters.user}" if filters.user else "",
+                 f"--question {filters.question_id}" if filters.question_id else "",
+                 f"--since {filters.since:%Y-%m-%d %H:%M}" if filters.since else "",
+                 f"--session {filters.session_id}" if filters.session_id is not None else ""]
+        raise NotFound(f"No stored answers match {' '.join(g for g in given if g) or 'these filters'}.",
+                       "check the spelling; `quizzer report --class` lists the students, `quizzer exam grade` "
+                       "prints an exam's session ids.")
+
+
+def _already(rows: int) -> str:
+    return f"; {words.count(rows, 'row')} already applied (imported before)" if rows else ""
 
 
 def _say_outputs(outputs: list) -> None:

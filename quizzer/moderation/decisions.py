@@ -59,7 +59,7 @@ def read_mark(text: str, maximum: float, what: str) -> float:
         raise QuizzerError(f"{what}: {value:g} is not in half marks.",
                            f"use whole or half marks, such as {math.floor(value * 2) / 2:g} or "
                            f"{math.ceil(value * 2) / 2:g}.")
-    return round(value * 2) / 2
+    return round(value * 2) / 2 + 0.0  # + 0.0: "-0" is 0
 
 
 def split_total(criteria: Sequence[Mapping[str, Any]], total: float) -> list[float]:
@@ -92,6 +92,11 @@ def split_total(criteria: Sequence[Mapping[str, Any]], total: float) -> list[flo
 
 def change_for(response: ResponseRecord, decision: Decision) -> tuple[MarkChange, str]:
     """The store change for one answer, and a note when the total was split."""
+    from ..limits import MAX_COMMENT_CHARS
+
+    if len(decision.comment) > MAX_COMMENT_CHARS:
+        raise QuizzerError(f"The comment has {len(decision.comment):,} characters; at most {MAX_COMMENT_CHARS:,} "
+                           "are kept.", "shorten it.")
     criteria = [dict(c) for c in response.criteria or []]
     note = ""
     if decision.criteria:
@@ -119,7 +124,8 @@ def change_for(response: ResponseRecord, decision: Decision) -> tuple[MarkChange
                     + ", ".join(f"{c.get('id')} {float(c.get('awarded', 0)):g}" for c in criteria))
     else:
         total = response.score  # accepting the scorer's mark
-    return MarkChange(response.id, total, criteria, decision.comment, expected_score=response.score), note
+    return MarkChange(response.id, total, criteria, decision.comment, expected_score=response.score,
+                      expected_override=response.override_id), note
 
 
 def decide(responses: Iterable[ResponseRecord], decision: Decision) -> tuple[list[MarkChange], list[str]]:
@@ -159,12 +165,13 @@ def accept(store, responses: Iterable[ResponseRecord], moderator: str, now: date
     return commit(store, changes, moderator, now, outputs)
 
 
-def undo(store, response_ids: Sequence[int], now: datetime, outputs: list[ExamOutputs] | None = None) -> int:
+def undo(store, response_ids: Sequence[int], now: datetime, outputs: list[ExamOutputs] | None = None,
+         expected: Mapping[int, int] | None = None) -> int:
     """Give answers back to the scorer's (or the earlier) mark; printed exams'
     files are rewritten as after ``commit``."""
     from ..progress.schedule import rescheduling
 
-    undone = store.undo_override(response_ids, now, rescheduling())
+    undone = store.undo_override(response_ids, now, rescheduling(), expected)
     _rewrite_exams(store, response_ids, outputs)
     return undone
 

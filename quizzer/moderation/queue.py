@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from ..bank import Bank
@@ -104,6 +104,7 @@ class Group:
 @dataclass(frozen=True)
 class Queue:
     groups: tuple[Group, ...]
+    in_scope: int = 0  # stored answers the filters matched, doubtful or not (0: a filter names nothing stored)
 
     @property
     def answers(self) -> int:
@@ -239,4 +240,4 @@ def load_queue(bank: Bank, store, filters: Filters = Filters()) -> Queue:
         everyone = list(scoped)
         for question_id in questions:
             everyone.extend(r for r in store.responses(question_id=question_id) if r.id not in seen)
-    return build_queue(bank, everyone, filters)
+    return replace(build_queue(bank, everyone, filters), in_scope=len(scoped))

@@ -29,8 +29,9 @@ from pathlib import Path
 from ..bank import Bank
 from ..errors import QuizzerError
 from ..formatting import marks_text
+from ..limits import MAX_COMMENT_CHARS
 from ..store import MarkChange, ResponseRecord
-from ..textfile import read_csv, write_csv
+from ..textfile import FORMULA_STARTS, read_csv, write_csv
 from .decisions import Decision, commit, decide, read_mark
 from .queue import Item, Queue, describe
 
@@ -107,7 +108,8 @@ class SheetPlan:
     changes: list[tuple[int, list[MarkChange]]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
-    unfilled: int = 0  # rows left for later (no new mark)
+    unfilled: int = 0  # rows left for later (nothing filled in)
+    already: int = 0  # rows whose decision is already in force (the sheet imported before)
 
     @property
     def answers(self) -> int:
@@ -139,91 +141,152 @@ def _expected(text: str, count: int) -> list[float | None]:
     return list(values) if len(values) == count else [None] * count
 
 
-def _decision(row: Mapping[str, str], response: ResponseRecord) -> Decision | None:
-    """The row's decision, or None when it has no new mark."""
+def _filled(row: Mapping[str, str]) -> bool:
+    """Whether the teacher wrote anything in the row's own columns."""
+    return any(value.strip() for key, value in row.items() if key in ("new_mark", "comment") or key.startswith(NEW))
+
+
+def _sentence(message: str, hint: str | None) -> str:
+    return f"{message.rstrip('.')}; {hint}" if hint else message
+
+
+def _decision(row: Mapping[str, str], response: ResponseRecord) -> Decision:
+    """The row's decision (the row is filled)."""
     total = row.get("new_mark", "").strip()
     own = {str(c.get("id")) for c in response.criteria or []}
     criteria = {key[len(NEW):]: value.strip() for key, value in row.items()
                 if key.startswith(NEW) and value.strip()}
     foreign = sorted(set(criteria) - own)
     if foreign:
-        raise QuizzerError(f"{response.question_id} has no criterion {', '.join(foreign)} (its are "
+        raise QuizzerError(f"{response.question_id} has no criterion {', '.join(foreign)} (its criteria are "
                            f"{', '.join(sorted(own)) or 'none'})", "clear those cells.")
     comment = row.get("comment", "").strip()
+    if len(comment) > MAX_COMMENT_CHARS:
+        raise QuizzerError(f"its comment has {len(comment):,} characters; at most {MAX_COMMENT_CHARS:,} are kept",
+                           "shorten it.")
     if not total and not criteria:
-        if comment:
-            raise QuizzerError("it has a comment but no new mark",
-                               "put the mark to give in new_mark with the comment (the current mark keeps it).")
-        return None
+        raise QuizzerError("it has a comment but no new mark",
+                           "put the mark to give in new_mark with the comment (the current mark keeps it).")
     if criteria and len(criteria) < len(own) and not total:
         kept = {str(c.get("id")): str(c.get("awarded", 0)) for c in response.criteria or []}
         criteria = {**kept, **criteria}  # criteria left empty keep their marks
     elif criteria and len(criteria) < len(own):
         raise QuizzerError("it gives a total and only some criteria",
                            "fill every new_mark:CRITERION of the question, or only new_mark.")
-    number = None
-    if total:
-        number = read_mark(total, response.max_score, "new_mark")
+    number = read_mark(total, response.max_score, "new_mark") if total else None
     return Decision(total=number, criteria=criteria or None, comment=comment)
 
 
-def _plan_row(row: Mapping[str, str], known: Mapping[int, ResponseRecord],
-              claimed: set[int]) -> tuple[list[MarkChange], list[str]] | None:
+def _undefused(text: str) -> str:
+    """A cell as the export wrote it, before defusing (the apostrophe a formula got)."""
+    return text[1:] if text.startswith("'") and text[1:].lstrip()[:1] in FORMULA_STARTS else text
+
+
+def _same_answers(row: Mapping[str, str], responses: Sequence[ResponseRecord]) -> None:
+    """A sheet from another store (or a store filled again) names answers that exist
+    here too, by id: the students and the words say whether they are the same."""
+    users = {u.strip() for u in row.get("users", "").split(",") if u.strip()}
+    if users and users != {r.user for r in responses}:
+        raise QuizzerError(f"its answers are by {', '.join(sorted({r.user for r in responses}))} in this store, "
+                           f"not by {', '.join(sorted(users))}",
+                           "the sheet was exported from another store or before the exam was graded again: "
+                           "export again from this one.")
+    answer = _undefused(row.get("answer", ""))
+    if "answer" in row and " ".join(answer.split()) not in {" ".join(r.answer.split()) for r in responses}:
+        raise QuizzerError("its answer is not the one stored under these ids",
+                           "the sheet was exported from another store: export again from this one.")
+
+
+def _already(decision: Decision, responses: Sequence[ResponseRecord]) -> bool:
+    """Whether a teacher's decision like this one is already in force (a sheet imported twice)."""
+    if decision.total is None or not all(r.moderated for r in responses):
+        return False
+    return all(abs(r.score - decision.total) < 1e-9 and r.comment == decision.comment for r in responses)
+
+
+def _plan_row(row: Mapping[str, str], known: Mapping[int, ResponseRecord]
+              ) -> tuple[list[MarkChange], list[str]] | None:
+    """The changes of a filled row; None when they are already in force."""
     ids = _ids(row.get("response_ids", ""))
     missing = [i for i in ids if i not in known]
     if missing:
         raise QuizzerError(f"no stored answer has the id {', '.join(map(str, missing))}",
-                           "export again from this store; ids from another store do not apply here.")
-    twice = [i for i in ids if i in claimed]
-    if twice or len(set(ids)) < len(ids):
-        raise QuizzerError(f"answer {', '.join(map(str, twice or ids))} is in more than one row",
-                           "keep each answer in one row.")
+                           "the answers were deleted (an exam graded again, a student removed) or the sheet comes "
+                           "from another store: export again.")
     responses = [known[i] for i in ids]
     question = row.get("question_id", "").strip()
     others = sorted({r.question_id for r in responses} - {question})
     if others:
         raise QuizzerError(f"its answers are to {', '.join(others)}, not {question or 'the question given'}",
                            "leave question_id and response_ids as exported.")
+    _same_answers(row, responses)
+    decision = _decision(row, responses[0])
+    if _already(decision, responses):
+        return None
     for response, before in zip(responses, _expected(row.get("marks", ""), len(ids)), strict=True):
         if before is not None and abs(before - response.score) > 1e-9:
+            by = "a teacher" if response.moderated else "a regrade"
             raise QuizzerError(f"answer {response.id} was marked {marks_text(before)} at the export and is "
-                               f"{marks_text(response.score)} now", "export again to see the current marks.")
-    decision = _decision(row, responses[0])
-    if decision is None:
-        return None
-    changes, notes = decide(responses, decision)
-    claimed.update(ids)
-    return changes, notes
+                               f"{marks_text(response.score)} now (changed by {by})",
+                               "export again to see the current marks.")
+    return decide(responses, decision)
+
+
+def _shared(rows: Sequence[tuple[int, Mapping[str, str]]]) -> dict[int, list[int]]:
+    """For each filled row (by its number), the other filled rows that name one of its answers."""
+    where: dict[int, list[int]] = {}
+    for number, row in rows:
+        if _filled(row):
+            with suppress(QuizzerError):  # an unreadable id cell is named as bad on its own
+                for i in dict.fromkeys(_ids(row.get("response_ids", ""))):
+                    where.setdefault(i, []).append(number)
+    clashes: dict[int, list[int]] = {}
+    for numbers in where.values():
+        for number in numbers:
+            clashes.setdefault(number, [])
+            clashes[number].extend(n for n in numbers if n != number and n not in clashes[number])
+    return {n: others for n, others in clashes.items() if others}
 
 
 def read_sheet(path: Path, store) -> SheetPlan:
-    """Read a filled sheet against the store: what it would change, row by row."""
+    """Read a filled sheet against the store: what it would change, row by row.
+    Rows are numbered as a spreadsheet shows them (the header is row 1)."""
     table = read_csv(path, "moderation sheet", required=("question_id", "new_mark", "response_ids"))
+    twice = sorted({c for c in table.columns if table.columns.count(c) > 1})
+    if twice:
+        raise QuizzerError(f"{path} has more than one column named {', '.join(repr(c) for c in twice)}.",
+                           "rename or delete the copies (the sheet's own columns must appear once) and import again.")
+    rows = [(number, row, extra) for number, (_line, row, extra) in enumerate(table.rows, start=2)]
     wanted: set[int] = set()
-    for _line, row, _extra in table.rows:
-        with suppress(QuizzerError):  # the row is named as bad below
-            wanted.update(_ids(row.get("response_ids", "")))
+    for _number, row, _extra in rows:
+        if _filled(row):
+            with suppress(QuizzerError):  # the row is named as bad below
+                wanted.update(_ids(row.get("response_ids", "")))
     known = {r.id: r for r in store.responses(ids=sorted(wanted))} if wanted else {}
+    clashes = _shared([(number, row) for number, row, _extra in rows])
     plan = SheetPlan()
-    claimed: set[int] = set()
-    for line, row, extra in table.rows:
+    for number, row, extra in rows:
+        if not _filled(row):
+            plan.unfilled += 1
+            continue
         try:
             if extra and any(x.strip() for x in extra):
                 raise QuizzerError(f"it has {len(extra)} more cells than the header",
                                    "an answer or comment with commas needs quotes; export again if unsure.")
-            planned = _plan_row(row, known, claimed)
+            if number in clashes:
+                raise QuizzerError(f"it marks an answer that row {', '.join(map(str, clashes[number]))} marks too",
+                                   "keep each answer in one filled row; neither row was applied.")
+            planned = _plan_row(row, known)
         except QuizzerError as exc:
-            hint = f"; {exc.hint}" if exc.hint else ""
-            plan.problems.append(RowProblem(line, f"{exc.message}{hint}"))
+            plan.problems.append(RowProblem(number, _sentence(exc.message, exc.hint)))
             continue
         if planned is None:
-            plan.unfilled += 1
+            plan.already += 1
             continue
         changes, notes = planned
-        plan.changes.append((line, changes))
-        plan.notes.extend(f"line {line}, {note}" for note in notes)
+        plan.changes.append((number, changes))
+        plan.notes.extend(f"row {number}, {note}" for note in notes)
     return plan
-
 
 
 @dataclass
@@ -253,7 +316,7 @@ def apply_plan(store, plan: SheetPlan, moderator: str, now: datetime) -> Applied
         try:
             commit(store, changes, moderator, now, done.outputs)
         except ChangedSince as exc:
-            done.refused.append((line, f"{exc.message} (export again to see the current marks)"))
+            done.refused.append((line, _sentence(exc.message, "export again to see the current marks.")))
             continue
         done.rows += 1
         done.answers += len(changes)

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from ..errors import ChangedSince, NotFound, QuizzerError
 from .models import CriterionResult, Override, Response, ReviewState, User, criterion_rows
-from .records import MarkChange, OverrideRecord, Rescheduling
+from .records import NOT_CHECKED, MarkChange, OverrideRecord, Rescheduling
 
 __all__ = ["apply", "undo", "carried", "reapply", "listed"]
 
@@ -63,6 +63,11 @@ def apply(db: Session, change: MarkChange, moderator: str, now: datetime,
         raise ChangedSince(f"Answer {row.id} ({row.question_id}) now has {row.score:g} marks, not the "
                            f"{change.expected_score:g} shown when it was exported.",
                            "export the queue again and mark it from there.")
+    if change.expected_override != NOT_CHECKED and row.override_id != change.expected_override:
+        by = db.get(Override, row.override_id) if row.override_id else None
+        who = f"moderated by {by.moderator}" if by else "given back to the scorer's mark"
+        raise ChangedSince(f"Answer {row.id} ({row.question_id}) was {who} since it was shown.",
+                           "look at it again with the current marks.")
     previous = db.get(Override, row.override_id) if row.override_id else None
     scorer_score = previous.scorer_score if previous else row.score
     scorer_criteria = list(previous.scorer_criteria) if previous else list(row.criteria or [])
@@ -79,13 +84,20 @@ def apply(db: Session, change: MarkChange, moderator: str, now: datetime,
     return row
 
 
-def undo(db: Session, response_id: int, now: datetime, rescheduling: Rescheduling | None = None) -> Response:
+def undo(db: Session, response_id: int, now: datetime, rescheduling: Rescheduling | None = None,
+         expected: int | None = None) -> Response:
     """Take back the override in force on a response: the mark it replaced returns
-    (the scorer's, or the earlier override's)."""
+    (the scorer's, or the earlier override's). With ``expected``, only that
+    override: a decision someone made since is never taken back by mistake."""
     row = _locked(db, response_id)
     if row.override_id is None:
         raise QuizzerError(f"Answer {response_id} ({row.question_id}) has no override to undo: its mark is the "
                            "scorer's.", "`quizzer moderate history` lists the moderated answers.")
+    if expected is not None and row.override_id != expected:
+        later = db.get(Override, row.override_id)
+        raise ChangedSince(f"Answer {response_id} ({row.question_id}) was moderated again since, by "
+                           f"{later.moderator if later else 'someone'}; nothing was undone.",
+                           "`quizzer moderate history` shows who changed what.")
     override = db.get(Override, row.override_id)
     assert override is not None, "a response's override_id names an override row"
     override.undone_at = now

@@ -96,6 +96,9 @@ class StoredMark:
         return self.override_id is not None
 
 
+NOT_CHECKED = -1  # MarkChange.expected_override when nobody saw which override was in force
+
+
 @dataclass(frozen=True)
 class MarkChange:
     """A teacher's new mark for one response: the total and the per-criterion
@@ -108,6 +111,9 @@ class MarkChange:
     criteria: list[dict[str, Any]]
     comment: str = ""
     expected_score: float | None = None
+    # the override in force when it was shown (None: the scorer's mark); another
+    # teacher's decision since, even one that kept the total, refuses the change
+    expected_override: int | None = NOT_CHECKED
 
 
 @dataclass(frozen=True)

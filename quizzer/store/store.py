@@ -512,13 +512,14 @@ class Store:
         return ids
 
     def undo_override(self, response_ids: Iterable[int], now: datetime,
-                      rescheduling: Rescheduling | None = None) -> int:
-        """Take back the override in force on each response (one transaction);
-        returns how many were taken back."""
+                      rescheduling: Rescheduling | None = None, expected: Mapping[int, int] | None = None) -> int:
+        """Take back the override in force on each response (one transaction, each
+        answer once); returns how many were taken back. ``expected`` (response id
+        -> override id) undoes only those overrides: one made since is refused."""
         count, touched = 0, set()
         with self._session() as db:
-            for response_id in response_ids:
-                row = overrides.undo(db, response_id, now, rescheduling)
+            for response_id in dict.fromkeys(response_ids):
+                row = overrides.undo(db, response_id, now, rescheduling, (expected or {}).get(response_id))
                 touched.add((row.user_id, row.question_id))
                 count += 1
             self._resummarise(db, touched)

@@ -65,6 +65,7 @@ class _Done:
 
     group: Group
     response_ids: tuple[int, ...]
+    overrides: dict[int, int]  # response id -> the override this decision made, the only one undo takes back
 
 
 @dataclass
@@ -111,6 +112,9 @@ class TerminalModeration:
                 return len(self.groups)
             key = key.strip().lower()
             if key in ("", "n"):
+                if self.comment:  # a comment is about the answer it was typed beside
+                    self.console.print("The comment was not used; it is dropped.")
+                    self.comment = ""
                 return index + 1
             if key == "?":
                 for k, text in KEYS.items():
@@ -178,6 +182,8 @@ class TerminalModeration:
         ids = [str(c.get("id")) for c in group.lead.response.criteria or []]
         hint = f" or {' '.join(f'{i}=' for i in ids)}" if ids else ""
         text = self.reader.line(f"Marks (a total{hint}; Enter to go back): ", remember=False)
+        if text is None:
+            self.console.print()
         if not text or not text.strip():
             return None
         try:
@@ -188,7 +194,10 @@ class TerminalModeration:
 
     def _ask_comment(self) -> None:
         text = self.reader.line("Comment for the students (Enter to clear): ")
-        self.comment = (text or "").strip()
+        if text is None:  # end of input: keep what there was
+            self.console.print()
+            return
+        self.comment = text.strip()
         said = "will go with the next accept or set" if self.comment else "cleared"
         self.console.print(f"Comment {said}.")
 
@@ -197,7 +206,7 @@ class TerminalModeration:
         try:
             changes, notes = decide((i.response for i in group.items), decision)
             outputs: list = []
-            commit(self.store, changes, self.moderator, self.now(), outputs)
+            made = commit(self.store, changes, self.moderator, self.now(), outputs)
         except ChangedSince as exc:
             self.console.print(f"[yellow]{escape(exc.message)}[/yellow] Showing it again with the current marks.")
             self.groups[index] = self._reloaded(group)
@@ -207,13 +216,13 @@ class TerminalModeration:
             return index
         for note in notes:
             self.console.print(f"  [dim]{escape(note)}[/dim]")
-        total = decision.total if decision.total is not None else None
         what = "Accepted" if decision.total is None and not decision.criteria else "Set"
-        mark = f" to {marks_text(total)}" if total is not None else ""
+        mark = f" to {marks_text(changes[0].score)}" if what == "Set" and changes else ""
         self.console.print(f"[green]{what}{mark}[/green] for {count(group.size, 'answer')}"
                            + (" with the comment." if decision.comment else "."))
         self._say_outputs(outputs)
-        self.done.append(_Done(group, group.response_ids))
+        self.done.append(_Done(group, group.response_ids,
+                               dict(zip((c.response_id for c in changes), made, strict=True))))
         self.comment = ""
         return index + 1
 
@@ -257,11 +266,19 @@ class TerminalModeration:
 
     def _undo(self) -> int | None:
         if not self.done:
-            self.console.print("Nothing decided in this sitting to undo.")
+            self.console.print("Nothing decided in this sitting to undo. An earlier decision: "
+                               "`quizzer moderate history` lists them, `quizzer moderate undo ID` takes one back.")
             return None
-        last = self.done.pop()
+        last = self.done[-1]
         outputs: list = []
-        undone = undo(self.store, list(last.response_ids), self.now(), outputs)
+        try:
+            undone = undo(self.store, list(last.response_ids), self.now(), outputs, expected=last.overrides)
+        except QuizzerError as exc:  # someone undid or re-marked it meanwhile: say so and go on
+            self.done.pop()
+            hint = f" {exc.hint}" if exc.hint else ""
+            self.console.print(f"[yellow]{escape(exc.message)}{escape(hint)}[/yellow]")
+            return None
+        self.done.pop()
         self.console.print(f"Undid the last decision ({count(undone, 'answer')} back to their earlier marks).")
         self._say_outputs(outputs)
         index = next(i for i, g in enumerate(self.groups) if g.label == last.group.label)
