@@ -20,7 +20,20 @@ import click
 from .. import words
 from .context import AppContext, pass_app
 
-DATE_FORMATS = ["%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+
+class When(click.ParamType):
+    """A date or a time in ISO 8601 (2026-12-01, 2026-12-01T09:00, ...Z or +01:00); UTC unless it says."""
+
+    name = "DATE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> datetime:
+        if isinstance(value, datetime):
+            return value
+        try:
+            when = datetime.fromisoformat(str(value).strip())
+        except ValueError:
+            self.fail(f"{value!r} is not a date; give one such as 2026-12-01 or 2026-12-01T09:00.", param, ctx)
+        return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 def _now() -> datetime:
@@ -43,7 +56,7 @@ def queue_filters(command):
     @click.option("--session", "session_id", type=int, metavar="ID", help="Only this session (an exam's sheet).")
     @click.option("--question", "question_id", metavar="Q7", help="Only this question.")
     @click.option("--user", metavar="NAME", help="Only this student's answers.")
-    @click.option("--since", type=click.DateTime(DATE_FORMATS), metavar="DATE",
+    @click.option("--since", type=When(), metavar="DATE",
                   help="Only answers given from DATE (2026-12-01, UTC) on.")
     @click.option("--all", "everything", is_flag=True, help="Every free-text answer in scope, not only the doubtful.")
     @functools.wraps(command)
@@ -55,7 +68,7 @@ def queue_filters(command):
         assert app is not None, "the CLI group puts the AppContext on the context"
         if question_id:
             question_id = app.question(question_id).id
-        when = since.replace(tzinfo=UTC) if since is not None else None
+        when = since
         sessions: frozenset[int] = frozenset()
         if session_id is not None:
             session_id, sessions = _exam_scope(app, session_id)

@@ -72,7 +72,14 @@ class StudentResult:
     def notes(self) -> tuple[str, ...]:
         """What the teacher should know about this result, one sentence each."""
         if self.absent:
-            return (NO_ANSWERS,)
+            marked = [m for m in self.marks if m.moderated]
+            if not marked:
+                return (NO_ANSWERS,)
+            if len(marked) == len(self.marks):
+                return ("no answers in the answers file: every item was marked by a teacher",)
+            numbers = ", ".join(str(m.item.number) for m in marked)
+            return (f"no answers in the answers file: a teacher marked item{'s' if len(marked) > 1 else ''} "
+                    f"{numbers}; the others are marked 0",)
         return tuple(f"item {m.item.number} [{m.item.label}]: could not read the answer, marked 0: {m.unreadable}"
                      for m in self.marks if m.unreadable)
 

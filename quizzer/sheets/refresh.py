@@ -124,7 +124,7 @@ def _student_result(sheet: StudentSheet, stored: dict[int, Stored], loaded: Load
                                f"{loaded.exam.exam_id} does not match the manifest {loaded.path} at item "
                                f"{item.number} [{item.label}].", _regrade_hint(loaded))
         marks.append(_item_mark(item, found))
-    absent = all("absent" in (r.review_reasons or []) for r in stored.values()) and not any(m.score for m in marks)
+    absent = all("absent" in (r.review_reasons or []) for r in stored.values())
     return StudentResult(sheet, tuple(marks), absent=absent)
 
 
