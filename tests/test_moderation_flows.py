@@ -385,3 +385,15 @@ def test_formula_cells_behind_any_space_are_defused(text):
     from quizzer.textfile import csv_cell
 
     assert csv_cell(text).startswith("'")
+
+
+def test_stats_say_which_marks_a_teacher_set(class_db, runner):
+    import json
+
+    with Store(class_db) as store:
+        answer = next(r for r in store.responses() if r.question_id == "Q3")
+        commit(store, decide([answer], Decision(total=2.0))[0], "t", NOW)
+    shown = json.loads(runner.invoke(cli, ["--db", class_db, "stats", "--user", answer.user, "--json"]).output)
+    assert shown["moderated"] == 1 and shown["questions"]["Q3"]["moderated"] == 1
+    text = runner.invoke(cli, ["--db", class_db, "stats", "--user", answer.user]).output
+    assert "Marks set by a teacher: 1 answer (Q3)" in text

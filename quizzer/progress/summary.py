@@ -23,12 +23,13 @@ class StudentSummary:
     due: list[str]  # question ids due for review now, most overdue first
     questions: dict[str, dict[str, Any]] = field(default_factory=dict)
     recent: list[dict[str, Any]] = field(default_factory=list)
+    moderated: int = 0  # answers whose mark a teacher set
 
     def to_json(self) -> dict[str, Any]:
         return {
             "user": self.user, "responses": self.responses, "sessions": self.sessions,
             "mastery": self.mastery, "modules": self.modules, "due": self.due,
-            "questions": self.questions, "recent_sessions": self.recent,
+            "questions": self.questions, "recent_sessions": self.recent, "moderated": self.moderated,
         }
 
 
@@ -40,8 +41,10 @@ def summarize(bank: Bank, store: Store, user: str, now: datetime, recent: int = 
     due = [q for q, c in sorted(cards.items(), key=lambda kv: kv[1].due) if c.due <= now and bank.get(q)]
     per_question: dict[str, dict[str, Any]] = {}
     for r in responses:
-        entry = per_question.setdefault(r.question_id, {"answers": 0, "best": 0.0, "latest": 0.0, "max": r.max_score})
+        entry = per_question.setdefault(r.question_id, {"answers": 0, "best": 0.0, "latest": 0.0, "max": r.max_score,
+                                                        "moderated": 0})
         entry["answers"] += 1
+        entry["moderated"] += int(r.moderated)
         fraction = r.score / r.max_score if r.max_score else 0.0
         entry["best"] = max(entry["best"], round(fraction, 4))
         entry["latest"] = round(fraction, 4)
@@ -53,4 +56,5 @@ def summarize(bank: Bank, store: Store, user: str, now: datetime, recent: int = 
         for s in sessions[:recent]
     ]
     return StudentSummary(user, len(responses), len(sessions), group_mastery(bank, mastery),
-                          group_mastery(bank, mastery, by="module"), due, per_question, recent_sessions)
+                          group_mastery(bank, mastery, by="module"), due, per_question, recent_sessions,
+                          moderated=sum(1 for r in responses if r.moderated))

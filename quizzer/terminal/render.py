@@ -192,3 +192,7 @@ def render_stats(console: Console, summary) -> None:
                           f"{s['answered']}/{s['items']} answered, {state}")
     due = ", ".join(summary.due) if summary.due else "nothing"
     console.print(f"[bold]Due for review:[/bold] {due}")
+    if summary.moderated:
+        which = ", ".join(q for q, e in summary.questions.items() if e.get("moderated"))
+        console.print(f"[bold]Marks set by a teacher:[/bold] {count(summary.moderated, 'answer')} ({escape(which)}); "
+                      f"`quizzer report --user {escape(summary.user)}` shows their comments.")
