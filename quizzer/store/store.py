@@ -5,15 +5,21 @@ on disk the moment it has been graded, so a killed quiz loses nothing but the
 answer being typed. What must change together changes in one transaction (an
 exam graded again replaces a student's session whole, ``replace_session``), and
 a database that fails (cannot take a write, is damaged, cannot be reached) says
-so as a ``StoreError`` from every public method (``failures``).
+so as a ``StoreError`` from every public method (``failures``). A write that
+PostgreSQL undoes to break a deadlock with another writer is run again
+(``_write``), not reported: a quiz and a teacher moderating the same student
+meet that way (tests/test_moderation_concurrency.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import random
+import time
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace as dataclass_replace
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy import Connection, delete, func, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -29,7 +35,10 @@ from .models import CriterionResult, Override, QuizSession, Regrade, Response, R
 from .records import MarkChange, NewResponse, OverrideRecord, Rescheduling, ResponseRecord, ReviewCard, SessionInfo
 from .report_rows import Scope, StudentData
 
-__all__ = ["Store", "check_user_name"]
+__all__ = ["Store", "check_user_name", "TIES"]
+
+T = TypeVar("T")
+TIES = 5  # times a transaction is run when PostgreSQL keeps undoing it to let another writer through
 
 
 def check_user_name(name: str) -> None:
@@ -80,6 +89,24 @@ class Store:
         that cannot be written (read-only, disk full, folder gone) says so."""
         with self._failures(writing=True), self._sessions.begin() as db:
             yield db
+
+    def _write(self, work: Callable[[Session], T]) -> T:
+        """``work(db)`` in one write transaction, run again from the start when the
+        database undid it only to break a tie with another writer (PostgreSQL's
+        deadlock or serialization failure: a quiz recording an answer while a
+        teacher moderates the same student, an exam graded meanwhile). The
+        transaction was rolled back whole, so running it again is safe; only after
+        ``TIES`` tries does the caller get the ``StoreError``. ``work`` must not
+        consume an iterator it was given: the caller turns one into a list first."""
+        for attempt in range(1, TIES + 1):
+            try:
+                with self._sessions.begin() as db:
+                    return work(db)
+            except SQLAlchemyError as exc:
+                if attempt == TIES or not failures.retryable(exc):
+                    raise failures.store_error(self.url, exc, writing=True) from None
+            time.sleep(random.uniform(0.0, 0.02 * attempt))  # let the other writer finish first
+        raise AssertionError("unreachable")
 
     @contextmanager
     def _reading(self) -> Iterator[Session]:
@@ -181,8 +208,8 @@ class Store:
                review: ReviewCard | None = None) -> int:
         """Commit one graded answer (and the card it moved) in one transaction.
         A position already answered is refused (a ``StoreError``)."""
-        with self._session() as db:
-            return self._add_response(db, self._locked_session(db, session_id), response, now, review).id
+        return self._write(lambda db: self._add_response(db, self._locked_session(db, session_id), response, now,
+                                                         review).id)
 
     def record_answer(self, session_id: int, response: NewResponse, now: datetime,
                       review: ReviewCard | None = None) -> int:
@@ -195,14 +222,15 @@ class Store:
         session are written one after the other on PostgreSQL too (SQLite's
         writers always take turns).
         """
-        with self._session() as db:
+        def work(db: Session) -> int:
             session = self._locked_session(db, session_id)
             taken = db.scalar(select(func.count()).select_from(Response).where(
                 Response.session_id == session_id, Response.position == response.position))
-            if taken:
-                response = self._append_to_plan(db, session, response)
-            self._add_response(db, session, response, now, review)
-            return response.position
+            kept = self._append_to_plan(db, session, response) if taken else response
+            self._add_response(db, session, kept, now, review)
+            return kept.position
+
+        return self._write(work)
 
     @staticmethod
     def _locked_session(db: Session, session_id: int) -> QuizSession:
@@ -231,16 +259,17 @@ class Store:
         db.add(row)
         db.flush()
         db.add_all(criterion_rows(row.id, session.user_id, row.question_id, row.criteria))
+        if review is not None:
+            db.merge(ReviewState(user_id=session.user_id, question_id=review.question_id, card=review.card,
+                                 due=review.due, stability=review.stability, reviews=review.reviews,
+                                 last_review=review.last_review))
+        # The card before the summaries: moderation (overrides.py) locks them in that order too, so a quiz and
+        # a teacher on the same student and question wait for each other instead of deadlocking on PostgreSQL.
         db.flush()  # the summaries may be recomputed from these rows
         if summarise:
             summaries.record(db.connection(), response_id=row.id, user_id=session.user_id, session_id=session.id,
                              question_id=row.question_id, family=row.family, score=row.score,
                              max_score=row.max_score, seconds=row.seconds, now=now, criteria=row.criteria)
-        if review is not None:
-            db.merge(ReviewState(user_id=session.user_id, question_id=review.question_id, card=review.card,
-                                 due=review.due, stability=review.stability, reviews=review.reviews,
-                                 last_review=review.last_review))
-        db.flush()
         return row
 
     def responses(self, *, session_id: int | None = None, user: str | None = None,
@@ -278,8 +307,10 @@ class Store:
         """Apply new scores ``(response_id, score, criteria, feedback, content_hash)``,
         optionally followed by the grade's ``confidence_of`` fields, keeping each old
         score in the regrade history. Returns how many changed."""
-        count, touched = 0, set()
-        with self._session() as db:
+        changes = list(changes)
+
+        def work(db: Session) -> int:
+            count, touched = 0, set()
             for response_id, score, criteria, feedback, content_hash, *extra in changes:
                 row = db.get(Response, response_id)
                 if row is None or row.override_id is not None:  # a teacher's mark is never replaced
@@ -296,7 +327,9 @@ class Store:
             db.flush()
             for user_id, question_id in sorted(touched):
                 summaries.rebuild(db.connection(), user_id=user_id, question_id=question_id)
-        return count
+            return count
+
+        return self._write(work)
 
     def regrade_history(self, response_id: int) -> list[tuple[float, float, datetime]]:
         with self._reading() as db:
@@ -306,8 +339,7 @@ class Store:
 
     def delete_sessions(self, user: str, kind: str, title: str) -> int:
         """Remove a user's sessions of one kind and title (an exam graded again)."""
-        with self._session() as db:
-            return self._delete_sessions(db, self._titled(db, user, kind, title))
+        return self._write(lambda db: self._delete_sessions(db, self._titled(db, user, kind, title)))
 
     @staticmethod
     def _titled(db: Session, user: str, kind: str, title: str) -> list[QuizSession]:
@@ -332,8 +364,9 @@ class Store:
         never neither. The user's summaries are recomputed once, at the end.
         A teacher's override of an answer that is the same in the new grading (same
         item, same words) is kept: grading an exam again never undoes moderation."""
-        user_id = self.user_id(user, now)
-        with self._session() as db:
+        user_id, responses = self.user_id(user, now), list(responses)
+
+        def work(db: Session) -> SessionInfo:
             previous = self._titled(db, user, kind, title)
             kept = overrides.carried(db, [s.id for s in previous])
             self._delete_sessions(db, previous)
@@ -351,6 +384,8 @@ class Store:
             summaries.rebuild(db.connection(), user_id=user_id)
             return self._info(row, user, count)
 
+        return self._write(work)
+
     # moderation ------------------------------------------------------------
     def moderate(self, changes: Iterable[MarkChange], moderator: str, now: datetime,
                  rescheduling: Rescheduling | None = None) -> list[int]:
@@ -360,28 +395,35 @@ class Store:
         A change whose ``expected_score`` is not the stored mark refuses the whole
         call (``ChangedSince``)."""
         check_user_name(moderator)
-        ids, touched = [], set()
-        with self._session() as db:
+        changes = list(changes)
+
+        def work(db: Session) -> list[int]:
+            ids, touched = [], set()
             for change in changes:
                 row = overrides.apply(db, change, moderator, now, rescheduling)
                 assert row.override_id is not None, "apply sets the override in force"
                 ids.append(row.override_id)
                 touched.add((row.user_id, row.question_id))
             self._resummarise(db, touched)
-        return ids
+            return ids
+
+        return self._write(work)
 
     def undo_override(self, response_ids: Iterable[int], now: datetime,
                       rescheduling: Rescheduling | None = None) -> int:
         """Take back the override in force on each response (one transaction);
         returns how many were taken back."""
-        count, touched = 0, set()
-        with self._session() as db:
+        response_ids = list(response_ids)
+
+        def work(db: Session) -> int:
+            touched = set()
             for response_id in response_ids:
                 row = overrides.undo(db, response_id, now, rescheduling)
                 touched.add((row.user_id, row.question_id))
-                count += 1
             self._resummarise(db, touched)
-        return count
+            return len(response_ids)
+
+        return self._write(work)
 
     @staticmethod
     def _resummarise(db: Session, touched: set[tuple[int, str]]) -> None:
