@@ -24,6 +24,7 @@ says how many reads grouping costs.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import sys
@@ -241,7 +242,9 @@ def report(f: Figures, runs: int) -> None:
     print(f"load_queue                median {f.queue:6.3f} s   ratio {f.ratio:5.2f}x the read   "
           f"(goal < {GOAL:g} s: {'PASS' if f.passed else 'FAIL'})")
     print(f"  grouping and ordering   median {f.grouping:6.3f} s   (build_queue on answers already read)")
-    print(f"median of {runs} runs after a warm-up, SQLite")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"median of {runs} runs after a warm-up, SQLite; {os.cpu_count()} cores, load average {load:.1f} "
+          "(other work on the machine slows every figure: the goal is for a machine at rest)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
