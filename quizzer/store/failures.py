@@ -14,7 +14,7 @@ from sqlalchemy.exc import InternalError, OperationalError, SQLAlchemyError
 from ..errors import StoreError
 from .engine import display_url
 
-__all__ = ["WRITE_HINT", "unwritable", "hint", "cannot_open", "store_error"]
+__all__ = ["WRITE_HINT", "unwritable", "retryable", "hint", "cannot_open", "store_error"]
 
 WRITE_HINT = ("nothing can be saved there: check that the disk has room and that you may write the file "
               "(a read-only copy, a full disk or a missing folder), or choose another store with --db.")
@@ -22,6 +22,18 @@ WRITE_HINT = ("nothing can be saved there: check that the disk has room and that
 _UNWRITABLE = {"readonly database": "the database is read-only", "read-only": "the database is read-only",
                "disk is full": "the disk is full", "no space left": "the disk is full",
                "disk i/o error": "the disk failed (an I/O error)", "unable to open": "the file cannot be opened"}
+
+
+# PostgreSQL's "deadlock detected" and "could not serialize access": the transaction was
+# rolled back to let another one through, and the same work done again succeeds
+RETRYABLE_STATES = frozenset({"40P01", "40001"})
+
+
+def retryable(exc: Exception) -> bool:
+    """Whether the database undid this transaction only to break a tie with another
+    writer, so that running it again from the start is the remedy."""
+    orig = getattr(exc, "orig", None)
+    return getattr(orig, "sqlstate", None) in RETRYABLE_STATES
 
 
 def unwritable(exc: Exception) -> str | None:
@@ -33,6 +45,9 @@ def unwritable(exc: Exception) -> str | None:
 def hint(answer: str) -> str:
     """What to do about what the database said."""
     said = answer.lower()
+    if "deadlock" in said or "could not serialize" in said:
+        return ("another program was writing the same answers at the same moment, again and again; nothing was "
+                "changed: run the command again.")
     if "full" in said or "no space" in said or "i/o error" in said:
         return "free some space on that disk (or check it), then run the command again; a quiz goes on with --resume."
     if "readonly" in said or "read-only" in said or "permission" in said:

@@ -5,15 +5,21 @@ on disk the moment it has been graded, so a killed quiz loses nothing but the
 answer being typed. What must change together changes in one transaction (an
 exam graded again replaces a student's session whole, ``replace_session``), and
 a database that fails (cannot take a write, is damaged, cannot be reached) says
-so as a ``StoreError`` from every public method (``failures``).
+so as a ``StoreError`` from every public method (``failures``). A write that
+PostgreSQL undoes to break a deadlock with another writer is run again
+(``_write``), not reported: a quiz and a teacher moderating the same student
+meet that way (tests/test_moderation_concurrency.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator, Mapping
+import random
+import time
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import replace as dataclass_replace
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy import Connection, and_, delete, false, func, or_, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -38,7 +44,10 @@ from .records import (
 )
 from .report_rows import Scope, StudentData
 
-__all__ = ["Store", "check_user_name"]
+__all__ = ["Store", "check_user_name", "TIES"]
+
+T = TypeVar("T")
+TIES = 5  # times a transaction is run when PostgreSQL keeps undoing it to let another writer through
 
 _CHUNK = 500  # ids per IN (...) list: well inside every backend's limit on bound parameters
 
@@ -91,6 +100,24 @@ class Store:
         that cannot be written (read-only, disk full, folder gone) says so."""
         with self._failures(writing=True), self._sessions.begin() as db:
             yield db
+
+    def _write(self, work: Callable[[Session], T]) -> T:
+        """``work(db)`` in one write transaction, run again from the start when the
+        database undid it only to break a tie with another writer (PostgreSQL's
+        deadlock or serialization failure: a quiz recording an answer while a
+        teacher moderates the same student, an exam graded meanwhile). The
+        transaction was rolled back whole, so running it again is safe; only after
+        ``TIES`` tries does the caller get the ``StoreError``. ``work`` must not
+        consume an iterator it was given: the caller turns one into a list first."""
+        for attempt in range(1, TIES + 1):
+            try:
+                with self._sessions.begin() as db:
+                    return work(db)
+            except SQLAlchemyError as exc:
+                if attempt == TIES or not failures.retryable(exc):
+                    raise failures.store_error(self.url, exc, writing=True) from None
+            time.sleep(random.uniform(0.0, 0.02 * attempt))  # let the other writer finish first
+        raise AssertionError("unreachable")
 
     @contextmanager
     def _reading(self) -> Iterator[Session]:
@@ -236,8 +263,8 @@ class Store:
                review: ReviewCard | None = None) -> int:
         """Commit one graded answer (and the card it moved) in one transaction.
         A position already answered is refused (a ``StoreError``)."""
-        with self._session() as db:
-            return self._add_response(db, self._locked_session(db, session_id), response, now, review).id
+        return self._write(lambda db: self._add_response(db, self._locked_session(db, session_id), response, now,
+                                                         review).id)
 
     def record_answer(self, session_id: int, response: NewResponse, now: datetime,
                       review: ReviewCard | None = None) -> int:
@@ -250,14 +277,15 @@ class Store:
         session are written one after the other on PostgreSQL too (SQLite's
         writers always take turns).
         """
-        with self._session() as db:
+        def work(db: Session) -> int:
             session = self._locked_session(db, session_id)
             taken = db.scalar(select(func.count()).select_from(Response).where(
                 Response.session_id == session_id, Response.position == response.position))
-            if taken:
-                response = self._append_to_plan(db, session, response)
-            self._add_response(db, session, response, now, review)
-            return response.position
+            kept = self._append_to_plan(db, session, response) if taken else response
+            self._add_response(db, session, kept, now, review)
+            return kept.position
+
+        return self._write(work)
 
     @staticmethod
     def _locked_session(db: Session, session_id: int) -> QuizSession:
@@ -286,16 +314,17 @@ class Store:
         db.add(row)
         db.flush()
         db.add_all(criterion_rows(row.id, session.user_id, row.question_id, row.criteria))
+        if review is not None:
+            db.merge(ReviewState(user_id=session.user_id, question_id=review.question_id, card=review.card,
+                                 due=review.due, stability=review.stability, reviews=review.reviews,
+                                 last_review=review.last_review))
+        # The card before the summaries: moderation (overrides.py) locks them in that order too, so a quiz and
+        # a teacher on the same student and question wait for each other instead of deadlocking on PostgreSQL.
         db.flush()  # the summaries may be recomputed from these rows
         if summarise:
             summaries.record(db.connection(), response_id=row.id, user_id=session.user_id, session_id=session.id,
                              question_id=row.question_id, family=row.family, score=row.score,
                              max_score=row.max_score, seconds=row.seconds, now=now, criteria=row.criteria)
-        if review is not None:
-            db.merge(ReviewState(user_id=session.user_id, question_id=review.question_id, card=review.card,
-                                 due=review.due, stability=review.stability, reviews=review.reviews,
-                                 last_review=review.last_review))
-        db.flush()
         return row
 
     def responses(self, *, session_id: int | None = None, user: str | None = None,
@@ -410,9 +439,10 @@ class Store:
         optionally followed by the grade's ``confidence_of`` fields, keeping each old
         score in the regrade history, in one transaction (a regrade writes a batch
         at a time: killed, every answer is either old or new). Returns how many changed."""
-        count, touched = 0, set()
         changes = list(changes)
-        with self._session() as db:
+
+        def work(db: Session) -> int:
+            count, touched = 0, set()
             ids = [change[0] for change in changes]
             rows = {row.id: row for chunk in chunks(ids, 500)
                     for row in db.scalars(select(Response).where(Response.id.in_(chunk)))}
@@ -437,7 +467,9 @@ class Store:
             for question_id, users in sorted(by_question.items()):  # the summaries once per question and batch
                 for part in chunks(sorted(users), 500):
                     summaries.rebuild(db.connection(), question_id=question_id, user_ids=part)
-        return count
+            return count
+
+        return self._write(work)
 
     def regrade_history(self, response_id: int) -> list[tuple[float, float, datetime]]:
         with self._reading() as db:
@@ -447,8 +479,7 @@ class Store:
 
     def delete_sessions(self, user: str, kind: str, title: str) -> int:
         """Remove a user's sessions of one kind and title (an exam graded again)."""
-        with self._session() as db:
-            return self._delete_sessions(db, self._titled(db, user, kind, title))
+        return self._write(lambda db: self._delete_sessions(db, self._titled(db, user, kind, title)))
 
     @staticmethod
     def _titled(db: Session, user: str, kind: str, title: str) -> list[QuizSession]:
@@ -473,8 +504,9 @@ class Store:
         never neither. The user's summaries are recomputed once, at the end.
         A teacher's override of an answer that is the same in the new grading (same
         item, same words) is kept: grading an exam again never undoes moderation."""
-        user_id = self.user_id(user, now)
-        with self._session() as db:
+        user_id, responses = self.user_id(user, now), list(responses)
+
+        def work(db: Session) -> SessionInfo:
             previous = self._titled(db, user, kind, title)
             kept = overrides.carried(db, [s.id for s in previous])
             self._delete_sessions(db, previous)
@@ -492,6 +524,8 @@ class Store:
             summaries.rebuild(db.connection(), user_id=user_id)
             return self._info(row, user, count)
 
+        return self._write(work)
+
     # moderation ------------------------------------------------------------
     def moderate(self, changes: Iterable[MarkChange], moderator: str, now: datetime,
                  rescheduling: Rescheduling | None = None) -> list[int]:
@@ -501,29 +535,36 @@ class Store:
         A change whose ``expected_score`` is not the stored mark refuses the whole
         call (``ChangedSince``)."""
         check_user_name(moderator)
-        ids, touched = [], set()
-        with self._session() as db:
+        changes = list(changes)
+
+        def work(db: Session) -> list[int]:
+            ids, touched = [], set()
             for change in changes:
                 row = overrides.apply(db, change, moderator, now, rescheduling)
                 assert row.override_id is not None, "apply sets the override in force"
                 ids.append(row.override_id)
                 touched.add((row.user_id, row.question_id))
             self._resummarise(db, touched)
-        return ids
+            return ids
+
+        return self._write(work)
 
     def undo_override(self, response_ids: Iterable[int], now: datetime,
                       rescheduling: Rescheduling | None = None, expected: Mapping[int, int] | None = None) -> int:
         """Take back the override in force on each response (one transaction, each
         answer once); returns how many were taken back. ``expected`` (response id
         -> override id) undoes only those overrides: one made since is refused."""
-        count, touched = 0, set()
-        with self._session() as db:
-            for response_id in dict.fromkeys(response_ids):
+        response_ids = list(dict.fromkeys(response_ids))
+
+        def work(db: Session) -> int:
+            touched = set()
+            for response_id in response_ids:
                 row = overrides.undo(db, response_id, now, rescheduling, (expected or {}).get(response_id))
                 touched.add((row.user_id, row.question_id))
-                count += 1
             self._resummarise(db, touched)
-        return count
+            return len(response_ids)
+
+        return self._write(work)
 
     @staticmethod
     def _resummarise(db: Session, touched: set[tuple[int, str]]) -> None:

@@ -30,6 +30,7 @@ from .models import (
     QuestionProgress,
     QuizSession,
     Response,
+    User,
     misconception_parts,
     table_of,
 )
@@ -38,7 +39,7 @@ __all__ = ["record", "rebuild", "ALL_FAMILIES", "question_summary", "criterion_s
            "QUESTION_COLUMNS", "CRITERION_COLUMNS", "MISCONCEPTION_COLUMNS"]
 
 QP, CP, MC = table_of(QuestionProgress), table_of(CriterionProgress), table_of(MisconceptionCount)
-R, C, S = table_of(Response), table_of(CriterionResult), table_of(QuizSession)
+R, C, S, U = table_of(Response), table_of(CriterionResult), table_of(QuizSession), table_of(User)
 
 
 def _insert(connection: Connection, table):
@@ -130,6 +131,13 @@ def rebuild(connection: Connection, user_id: int | None = None, question_id: str
             clauses.append(table.c.question_id == question_id)
         return and_(True, *clauses)
 
+    locked = [user_id] if user_id is not None else chosen
+    if locked:
+        # One rebuild of a student's rows at a time: two at once (two teachers marking the same student, an exam
+        # graded meanwhile) would each delete the rows, and the second's insert would meet the first's new rows
+        # on PostgreSQL. NO KEY UPDATE leaves the user row free for the answers that refer to it.
+        # (A regrade's batch locks its students in id order, so two batches cannot deadlock.)
+        connection.execute(select(U.c.id).where(U.c.id.in_(locked)).order_by(U.c.id).with_for_update(key_share=True))
     for table in (QP, CP, MC):
         connection.execute(delete(table).where(scoped(table)))
     _rebuild_questions(connection, scoped(R))
