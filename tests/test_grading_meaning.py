@@ -121,6 +121,17 @@ def test_a_contrast_word_points_away_from_its_role(roles_bank):
     assert result.score == 2
 
 
+def test_a_role_named_as_absent_is_not_what_the_statement_is_about(roles_bank):
+    """ "Without L2 the gradient is constant" describes the model that lacks L2, so
+    the idea is not said of L2 (no swap), whether or not the wording names the role."""
+    question = roles_bank.get("PEN")
+    scorer = Scorer(roles_bank)
+    absent = scorer.grade(question, "Without L2 the gradient is constant. For L2 the pull fades.")
+    present = scorer.grade(question, "With L2 the gradient is constant. For L2 the pull fades.")
+    assert by_id(absent)["l1-constant"].awarded == 1
+    assert by_id(present)["l1-constant"].awarded == 0
+
+
 def test_an_idea_said_with_a_word_flipped_to_its_opposite_earns_nothing(roles_bank):
     """ "L2's push gets *stronger*" uses the idea's words with one reversed: no mark for
     it, and the feedback says which idea it reverses; the same words said of the
