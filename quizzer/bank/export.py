@@ -38,6 +38,8 @@ def question_detail(q: Question) -> dict[str, Any]:
     detail["model_answer"] = q.model_answer
     detail["model_answers"] = list(q.model_answers)
     detail["roles"] = {name: list(words) for name, words in q.roles}
+    if q.role_groups:
+        detail["role_groups"] = [list(group) for group in q.role_groups]
     detail["rubric"] = [
         {
             "id": c.id,
