@@ -48,6 +48,9 @@ def question_detail(q: Question) -> dict[str, Any]:
             "need": c.need,
             "concepts": [list(alternatives) for alternatives in c.concepts],
             "about": [c.role_of(i) for i in range(len(c.concepts))],
+            # with several comparisons: per concept, the criterion's role it must also be said of
+            **({"also_about": [c.also_about if c.role_of(i) != c.also_about else None
+                               for i in range(len(c.concepts))]} if q.role_groups else {}),
             "misconceptions": list(c.misconceptions),
         }
         for c in q.rubric
