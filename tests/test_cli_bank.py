@@ -80,6 +80,16 @@ def test_bank_show_json_has_the_full_question(runner, shipped_bank):
     assert "momentum_velocity" in data["variants"]
 
 
+def test_bank_show_json_lists_each_comparison_of_a_question(runner, shipped_bank):
+    """Q16 compares Adam with SGD and, inside Adam, its first moment with its second:
+    ``roles`` keeps every role's words, ``role_groups`` says which are compared."""
+    data = json.loads(runner.invoke(cli, ["bank", "show", "Q16", "--json"]).output)
+    assert {"adam", "sgd", "first-moment", "second-moment"} <= set(data["roles"])
+    assert sorted(map(sorted, data["role_groups"])) == [["adam", "sgd"], ["first-moment", "second-moment"]]
+    scaling = next(c for c in data["rubric"] if c["id"] == "per-parameter-scaling")
+    assert scaling["about"][0] == "second-moment" and scaling["also_about"][0] == "adam"
+
+
 def test_bank_show_unknown_question_exits_1(runner, shipped_bank):
     result = runner.invoke(cli, ["bank", "show", "Q99"])
     assert result.exit_code == 1

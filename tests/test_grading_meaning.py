@@ -121,6 +121,17 @@ def test_a_contrast_word_points_away_from_its_role(roles_bank):
     assert result.score == 2
 
 
+def test_a_role_named_as_absent_is_not_what_the_statement_is_about(roles_bank):
+    """ "Without L2 the gradient is constant" describes the model that lacks L2, so
+    the idea is not said of L2 (no swap), whether or not the wording names the role."""
+    question = roles_bank.get("PEN")
+    scorer = Scorer(roles_bank)
+    absent = scorer.grade(question, "Without L2 the gradient is constant. For L2 the pull fades.")
+    present = scorer.grade(question, "With L2 the gradient is constant. For L2 the pull fades.")
+    assert by_id(absent)["l1-constant"].awarded == 1
+    assert by_id(present)["l1-constant"].awarded == 0
+
+
 def test_an_idea_said_with_a_word_flipped_to_its_opposite_earns_nothing(roles_bank):
     """ "L2's push gets *stronger*" uses the idea's words with one reversed: no mark for
     it, and the feedback says which idea it reverses; the same words said of the
@@ -134,6 +145,45 @@ def test_an_idea_said_with_a_word_flipped_to_its_opposite_earns_nothing(roles_ba
     assert by_id(reversed_)["l1-constant"].awarded == 1
     of_the_other = scorer.grade(question, "With L1 the push gets stronger, relative to the weight, as it shrinks.")
     assert by_id(of_the_other)["l2-proportional"].misconception is None
+
+
+TWO_COMPARISONS = minimal_question(
+    "ADAM",
+    prompt="Why is Adam less sensitive to the learning rate than SGD?",
+    model_answer=("Adam divides each step by the root of its second moment, the average of the squared "
+                  "gradients, so every weight gets its own step size; SGD uses one step for all."),
+    roles=[{"adam": ["Adam"], "sgd": ["SGD"]},
+           {"first-moment": ["first moment", "mean gradient"], "second-moment": ["second moment"]}],
+    rubric=[
+        {"id": "scaling", "marks": 1, "about": "adam", "description": "Adam divides by the second moment.",
+         "concepts": [{"about": "second-moment", "wordings": ["divides the step", "divided by"]}]},
+        {"id": "direction", "marks": 1, "description": "The first moment smooths the direction.",
+         "concepts": [["smooths the direction", "keeps the direction"]]},
+    ],
+)
+
+
+def test_an_idea_may_be_about_one_role_of_each_comparison(tmp_path):
+    """Roles given as a list are separate comparisons: the scaling idea must be said of
+    Adam (not SGD) and of the second moment (not the first); a mention of Adam does not
+    make "divided by" a swap of the moments, nor a moment a swap of the optimisers."""
+    bank = load_bank(write_bank(tmp_path, [TWO_COMPARISONS]))
+    question, scorer = bank.get("ADAM"), Scorer(bank)
+    right = scorer.grade(question, "Adam divides the step by the root of the second moment.")
+    wrong_moment = scorer.grade(question, "In Adam the first moment is what the step is divided by.")
+    wrong_optimiser = scorer.grade(question, "SGD's step is divided by the root of the second moment.")
+    assert by_id(right)["scaling"].awarded == 1
+    assert by_id(wrong_moment)["scaling"].awarded == 0
+    assert "first moment" in by_id(wrong_moment)["scaling"].misconception
+    assert by_id(wrong_optimiser)["scaling"].awarded == 0
+    assert "SGD" in by_id(wrong_optimiser)["scaling"].misconception
+
+
+def test_a_role_in_two_comparisons_is_refused(tmp_path):
+    doubled = minimal_question("DUP", roles=[{"relu": ["ReLU"], "sigmoid": ["sigmoid"]},
+                                             {"relu": ["rectifier"], "tanh": ["tanh"]}])
+    with pytest.raises(BankError, match="two comparisons"):
+        load_bank(write_bank(tmp_path, [doubled]))
 
 
 def test_an_unknown_role_is_refused(tmp_path):

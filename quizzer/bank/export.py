@@ -49,6 +49,8 @@ def question_detail(q: Question) -> dict[str, Any]:
     detail["model_answer"] = q.model_answer
     detail["model_answers"] = list(q.model_answers)
     detail["roles"] = {name: list(words) for name, words in q.roles}
+    if q.role_groups:
+        detail["role_groups"] = [list(group) for group in q.role_groups]
     detail["rubric"] = [
         {
             "id": c.id,
@@ -57,6 +59,9 @@ def question_detail(q: Question) -> dict[str, Any]:
             "need": c.need,
             "concepts": [list(alternatives) for alternatives in c.concepts],
             "about": [c.role_of(i) for i in range(len(c.concepts))],
+            # with several comparisons: per concept, the criterion's role it must also be said of
+            **({"also_about": [c.also_about if c.role_of(i) != c.also_about else None
+                               for i in range(len(c.concepts))]} if q.role_groups else {}),
             "misconceptions": list(c.misconceptions),
         }
         for c in q.rubric

@@ -44,6 +44,9 @@ class Criterion:
     misconceptions: tuple[str, ...] = ()
     need: int = 1
     about: tuple[str | None, ...] = ()  # one per concept; empty means none is about a role
+    # the criterion's own role, when one of its ideas is about a role of another
+    # comparison of the question (``roles:`` as a list): that idea must be said of both
+    also_about: str | None = None
 
     def role_of(self, index: int) -> str | None:
         return self.about[index] if index < len(self.about) else None
@@ -107,6 +110,16 @@ class Question:
     alternatives: tuple[str, ...] = ()
     # the things a question compares, each with the words that name it
     roles: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # when a question makes several comparisons (``roles:`` as a list of mappings), the
+    # role names of each; empty when all its roles are one comparison
+    role_groups: tuple[tuple[str, ...], ...] = ()
+
+    def rivals(self, role: str) -> frozenset[str]:
+        """The roles ``role`` is compared with, itself included."""
+        for group in self.role_groups:
+            if role in group:
+                return frozenset(group)
+        return frozenset(name for name, _ in self.roles)
 
     @property
     def reference_only(self) -> bool:

@@ -42,7 +42,7 @@ _show = _SHORT.repr
 
 
 def content_hash(prompt: str, model_answer: str, marks: float, rubric: tuple[Criterion, ...],
-                 alternatives: tuple[str, ...] = (), roles: tuple = ()) -> str:
+                 alternatives: tuple[str, ...] = (), roles: tuple = (), role_groups: tuple = ()) -> str:
     """A short fingerprint of what grading depends on.
 
     Stored with every answer and printed exam, so a later edit to the prompt, the
@@ -71,6 +71,9 @@ def content_hash(prompt: str, model_answer: str, marks: float, rubric: tuple[Cri
         payload["model_answers"] = list(alternatives)
     if roles:
         payload["roles"] = {name: list(words) for name, words in roles}
+    if role_groups:
+        payload["role_groups"] = [list(group) for group in role_groups]
+        payload["also_about"] = [c.also_about for c in rubric]
     blob = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8")
     return hashlib.sha256(blob).hexdigest()[:16]
 
@@ -169,7 +172,7 @@ def build_question(doc: YamlDoc) -> tuple[Question | None, list[Problem]]:
     check.unknown_keys(data, QUESTION_FIELDS, ())
     prompt = check.text(data, "prompt", ())
     model_answer, alternatives = _model_answers(check, data)
-    roles = _roles(check, data.get("roles"))
+    roles, role_groups = _roles(check, data.get("roles"))
     marks = check.marks(data.get("marks"), ("marks",)) if "marks" in data else 0.0
     if "marks" not in data:
         check.add(("marks",), "missing required field")
@@ -198,9 +201,10 @@ def build_question(doc: YamlDoc) -> tuple[Question | None, list[Problem]]:
         samples=samples,
         variants=variants,
         source=doc.path,
-        content_hash=content_hash(prompt, model_answer, marks, rubric, alternatives, roles),
+        content_hash=content_hash(prompt, model_answer, marks, rubric, alternatives, roles, role_groups),
         alternatives=alternatives,
         roles=roles,
+        role_groups=role_groups,
     )
     return question, []
 
@@ -220,22 +224,36 @@ def _model_answers(check: _Checker, data: dict) -> tuple[str, tuple[str, ...]]:
     return (answers[0] if answers else ""), tuple(answers[1:])
 
 
-def _roles(check: _Checker, value: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
+def _roles(check: _Checker, value: Any) -> tuple[tuple[tuple[str, tuple[str, ...]], ...], tuple[tuple[str, ...], ...]]:
+    """The roles and how they are grouped: one mapping is one comparison; a list of
+    mappings is several ("perceptron or MLP", and also "XOR or AND/OR"), and an idea
+    about a role is then attributed only among the roles of its own comparison."""
     if value is None:
-        return ()
-    if not isinstance(value, dict) or len(value) < 2:
-        check.add(("roles",), "must map at least two role names (the things compared) to the words that name them")
-        return ()
-    roles = []
-    for name, words in value.items():
-        if not isinstance(name, str) or not CRITERION_ID_PATTERN.match(name):
-            check.add(("roles", name), f"a role name must be kebab-case, such as 'l1' or 'sigmoid', not {_show(name)}")
+        return (), ()
+    groups = value if isinstance(value, list) else [value]
+    roles: list[tuple[str, tuple[str, ...]]] = []
+    names: list[tuple[str, ...]] = []
+    for index, group in enumerate(groups):
+        loc = ("roles", index) if isinstance(value, list) else ("roles",)
+        if not isinstance(group, dict) or len(group) < 2:
+            check.add(loc, "must map at least two role names (the things compared) to the words that name them"
+                      + ("; a list of roles holds one such mapping per comparison" if isinstance(value, list) else ""))
             continue
-        wordings = check.string_list(words, ("roles", name))
-        if not wordings:
-            check.add(("roles", name), "list the words that name this role")
-        roles.append((name, wordings))
-    return tuple(roles)
+        members = []
+        for name, words in group.items():
+            if not isinstance(name, str) or not CRITERION_ID_PATTERN.match(name):
+                check.add((*loc, name), f"a role name must be kebab-case, such as 'l1' or 'sigmoid', not {_show(name)}")
+                continue
+            if any(name == known for known, _ in roles):
+                check.add((*loc, name), f"role {_show(name)} is named in two comparisons; give each its own name")
+                continue
+            wordings = check.string_list(words, (*loc, name))
+            if not wordings:
+                check.add((*loc, name), "list the words that name this role")
+            roles.append((name, wordings))
+            members.append(name)
+        names.append(tuple(members))
+    return tuple(roles), (tuple(names) if len(names) > 1 else ())
 
 
 def _title_from(prompt: str) -> str:
@@ -290,6 +308,7 @@ def _criterion(check: _Checker, item: Any, loc: tuple[Any, ...], seen: set[str],
     description = check.text(item, "description", loc)
     default_role = _role_name(check, item.get("about"), loc + ("about",), roles)
     concepts, about = _concepts(check, item.get("concepts"), loc + ("concepts",), roles)
+    also_about = default_role if any(role and role != default_role for role in about) else None
     about = tuple(role or default_role for role in about)
     misconceptions = check.string_list(item.get("misconceptions"), loc + ("misconceptions",))
     need = item.get("need", 1)
@@ -299,7 +318,7 @@ def _criterion(check: _Checker, item: Any, loc: tuple[Any, ...], seen: set[str],
     if len(check.problems) > before or not isinstance(cid, str):
         return None
     return Criterion(cid, marks, description, concepts, misconceptions, need,
-                     about if any(about) else ())
+                     about if any(about) else (), also_about)
 
 
 def _role_name(check: _Checker, value: Any, loc: tuple[Any, ...], roles: set[str]) -> str | None:

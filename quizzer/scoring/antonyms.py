@@ -26,7 +26,7 @@ OPPOSITES = (
     ("wide", "narrow"), ("better", "worse"), ("easy", "hard"), ("strong", "weak"),
     ("stronger", "weaker"), ("explode", "vanish"), ("positive", "negative"),
     ("overfit", "underfit"), ("simple", "complex"), ("converge", "diverge"), ("improve", "worsen"),
-    ("dense", "sparse"), ("accumulate", "cancel"),
+    ("dense", "sparse"), ("accumulate", "cancel"), ("up", "down"),
 )
 
 

@@ -17,7 +17,9 @@ of them, the way a reader resolves the subject of a sentence:
    "training stopped because the loss"); a mention introduced by a contrast
    word ("unlike L2", "than L2", "rather than L2", "compared with L2", "versus
    L2") is what the statement is *not* about, so it is passed over in the
-   phrase's own clause and the clauses before it.
+   phrase's own clause and the clauses before it; so is a mention of a role as
+   what is missing ("without bias the line passes through the origin" is said of
+   the network that lacks the bias), even inside the matched words themselves.
 
 A phrase with no role named anywhere before it is unattributed, and counts as
 evidence for whichever role its idea is about.
@@ -33,6 +35,9 @@ from .concepts import Match, Phrase, Reading
 __all__ = ["Mention", "RoleSet", "attribute", "attribute_with_strength"]
 
 CONTRAST = frozenset({"unlike", "than", "versus", "vs", "compared", "opposed", "contrast", "instead", "rather"})
+# "without bias the line goes through the origin" is said of the network that lacks
+# the bias: a mention negated this way is passed over like a contrasted one
+ABSENT = frozenset({"without", "no", "lacking", "lacks"})
 CONTRAST_REACH = 3  # a contrast word at most this many tokens before the mention
 
 
@@ -85,7 +90,23 @@ def _tight(reading: Reading, phrase: Phrase, match: Match) -> bool:
     return keys == list(phrase.keys) and match.positions[-1] - match.positions[0] <= 2 * (len(phrase.keys) - 1)
 
 
+def _absent(reading: Reading, start: int) -> bool:
+    """Named as what is missing: "without (a) bias", "no bias term"."""
+    clause = reading.tokens[start].clause
+    for back in range(start - 1, max(start - 3, -1), -1):
+        token = reading.tokens[back]
+        if token.clause != clause:
+            return False
+        if token.word in ABSENT:
+            return True
+        if reading.keys[back]:  # a meaningful word between: "no longer the bias" is not absence
+            return False
+    return False
+
+
 def _contrasted(reading: Reading, start: int) -> bool:
+    if _absent(reading, start):
+        return True
     clause = reading.tokens[start].clause
     for back in range(start - 1, max(start - 1 - CONTRAST_REACH, -1), -1):
         token = reading.tokens[back]
@@ -106,7 +127,8 @@ def attribute_with_strength(match: Match, mentions: Sequence[Mention], reading: 
     phrase's own words or its own clause, rather than guessed from an earlier
     clause or sentence."""
     first, last = match.positions[0], match.positions[-1]
-    inside = [m for m in mentions if m.position in match.positions]  # the wording names its role
+    # the wording names its role ("bias shifts"), unless as what is absent ("no bias")
+    inside = [m for m in mentions if m.position in match.positions and not m.contrasted]
     if inside:
         return inside[0].role, True
     token = reading.tokens[first]

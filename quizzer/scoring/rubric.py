@@ -58,6 +58,9 @@ class CompiledCriterion:
     benign: tuple[frozenset[str], ...] = ()
     # per idea, its wordings with one word flipped to its opposite (see ``antonyms``)
     reversals: tuple[tuple[Phrase, ...], ...] = ()
+    # per role an idea may be about, the roles it is compared with (itself included):
+    # a question may make several comparisons, and a phrase is attributed within one
+    rivals: tuple[tuple[str, frozenset[str]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -78,11 +81,11 @@ class Evidence:
     reversals: tuple[Match, ...] = ()  # an idea said the other way round, of its own role
 
 
-def find_evidence(reading: Reading, compiled: CompiledCriterion, mentions: Sequence[Mention]) -> Evidence:
+def find_evidence(reading: Reading, compiled: CompiledCriterion, all_mentions: Sequence[Mention]) -> Evidence:
     found, missing, swaps, reversals = [], [], [], []
     for index, (original, wordings) in enumerate(zip(compiled.criterion.concepts, compiled.concepts, strict=True)):
-        role = compiled.criterion.role_of(index)
-        match, swap = _first_attributed(reading, wordings, role, mentions)
+        checks = _checks(compiled, index, all_mentions)
+        match, swap = _first_attributed(reading, wordings, checks)
         if match:
             found.append(match)
         else:
@@ -92,36 +95,61 @@ def find_evidence(reading: Reading, compiled: CompiledCriterion, mentions: Seque
         # only an idea not stated is looked for reversed: an answer that states it and,
         # elsewhere, its opposite is comparing (tried: looking always lost 2 points on fold B)
         if index < len(compiled.reversals) and not match:
-            reversed_match = _reversal(reading, compiled.reversals[index], role, mentions)
+            reversed_match = _reversal(reading, compiled.reversals[index], checks)
             if reversed_match:
                 reversals.append(reversed_match)
     return Evidence(tuple(found), tuple(missing), tuple(swaps), tuple(reversals))
 
 
-def _reversal(reading: Reading, wordings: Sequence[Phrase], role: str | None,
-              mentions: Sequence[Mention]) -> Match | None:
+Check = tuple[str, Sequence[Mention]]  # a role an idea is about, and the mentions it is told apart from
+
+
+def _checks(compiled: CompiledCriterion, index: int, mentions: Sequence[Mention]) -> list[Check]:
+    """The roles idea ``index`` must be said of, each with the mentions of the roles
+    it is compared with. A question making several comparisons may have an idea about
+    one role of each: Adam's (not SGD's) second moment (not its first)."""
+    role = compiled.criterion.role_of(index)
+    if not role or not mentions:
+        return []
+    if not compiled.rivals:
+        return [(role, mentions)]
+    rivals = dict(compiled.rivals)
+    checks: list[Check] = []
+    for one in (role, compiled.criterion.also_about):
+        if one and one in rivals and not any(one in rivals[other] for other, _ in checks):
+            checks.append((one, [m for m in mentions if m.role in rivals[one]]))
+    return [(one, found) for one, found in checks if found]
+
+
+def _said_of_wrong(reading: Reading, match: Match, checks: Sequence[Check]) -> Swap | None:
+    """The first comparison in which ``match`` is said of another role than its idea's."""
+    for role, mentions in checks:
+        said_of, certain = attribute_with_strength(match, mentions, reading)
+        if said_of is not None and said_of != role:
+            return Swap(match, said_of, role, certain)
+    return None
+
+
+def _reversal(reading: Reading, wordings: Sequence[Phrase], checks: Sequence[Check]) -> Match | None:
     """The first place an idea is said the other way round of its own role (the
     opposite said of the other role is the other half of a comparison)."""
     for phrase in wordings:
         for match in reading.find_all(phrase):
-            if role and mentions and attribute_with_strength(match, mentions, reading)[0] not in (None, role):
-                continue
-            return match
+            if not _said_of_wrong(reading, match, checks):
+                return match
     return None
 
 
-def _first_attributed(reading: Reading, wordings: Sequence[Phrase], role: str | None,
-                      mentions: Sequence[Mention]) -> tuple[Match | None, Swap | None]:
+def _first_attributed(reading: Reading, wordings: Sequence[Phrase],
+                      checks: Sequence[Check]) -> tuple[Match | None, Swap | None]:
     swap = None
     for phrase in wordings:
         for match in reading.find_all(phrase):
-            if not role or not mentions:
+            wrong = _said_of_wrong(reading, match, checks)
+            if wrong is None:
                 return match, None
-            said_of, certain = attribute_with_strength(match, mentions, reading)
-            if said_of is None or said_of == role:
-                return match, None
-            if swap is None or (certain and not swap.certain):
-                swap = Swap(match, said_of, role, certain)
+            if swap is None or (wrong.certain and not swap.certain):
+                swap = wrong
     return None, swap
 
 

@@ -105,6 +105,8 @@ class Scorer:
                 explanation=self._fitting_section(c.description, sections),
                 pitfall=question.explanation.pitfall,
                 role_names=role_names,
+                rivals=tuple((role, question.rivals(role)) for role in dict.fromkeys((*c.about, c.also_about)) if role)
+                if question.role_groups else (),
                 benign=tuple(frozenset(k for model in models for m in model.find_all(p) for k in neighbours(model, m))
                              for p in misconceptions),
             ))
