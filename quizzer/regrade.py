@@ -17,15 +17,13 @@ scorer would now give, and nothing is written for it.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from .bank import Bank
+from .parallel import default_jobs, ordered_map
 from .store import ResponseRecord, Store, confidence_of
 
 __all__ = ["Change", "plan_batches", "plan_regrade", "apply_regrade", "regrade_scope", "default_jobs", "BATCH"]
@@ -50,14 +48,6 @@ class Change:
     @property
     def delta(self) -> float:
         return self.new_score - self.response.score
-
-
-def default_jobs() -> int:
-    """The cores this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
 
 
 def regrade_scope(bank: Bank, everything: bool) -> dict[str, str] | None:
@@ -98,42 +88,27 @@ def grade_batch(bank: Bank, scorer, responses: list[ResponseRecord]) -> list[Cha
     return changes
 
 
-_WORKER: tuple[Bank, object] | None = None  # the bank and scorer a forked worker grades with
-
-
-def _grade_in_worker(responses: list[ResponseRecord]) -> list[Change]:
-    assert _WORKER is not None, "the pool is forked after _WORKER is set"
-    bank, scorer = _WORKER
+def _grade_in_worker(context: tuple[Bank, object], responses: list[ResponseRecord]) -> list[Change]:
+    bank, scorer = context
     return grade_batch(bank, scorer, responses)
 
 
 def plan_batches(bank: Bank, store: Store, scorer, question_id: str | None = None, *, everything: bool = False,
                  jobs: int = 1, batch: int = BATCH) -> Iterator[tuple[int, list[Change]]]:
     """``(answers read, changes)`` for each batch, in id order. With ``jobs`` > 1
-    the batches are graded in forked worker processes, a few ahead of the one
-    being consumed, so the caller writes one batch while the next are graded."""
+    the batches are graded in forked worker processes (``parallel``), a few ahead
+    of the one being consumed, so the caller writes one batch while the next are
+    graded."""
     stream = store.stream_regradable(question_id=question_id, stale=regrade_scope(bank, everything), batch=batch)
-    if jobs < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        for responses in stream:
-            yield len(responses), grade_batch(bank, scorer, responses)
-        return
-    from concurrent.futures import ProcessPoolExecutor
+    read: deque[int] = deque()
 
-    global _WORKER
-    _WORKER = (bank, scorer)
-    try:
-        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            pending: deque[tuple[int, Future]] = deque()
-            for responses in stream:
-                pending.append((len(responses), pool.submit(_grade_in_worker, responses)))
-                if len(pending) >= 2 * jobs:  # a bounded queue: memory stays flat
-                    read, future = pending.popleft()
-                    yield read, future.result()
-            while pending:
-                read, future = pending.popleft()
-                yield read, future.result()
-    finally:
-        _WORKER = None
+    def counted() -> Iterator[list[ResponseRecord]]:
+        for responses in stream:
+            read.append(len(responses))
+            yield responses
+
+    for changes in ordered_map(_grade_in_worker, counted(), (bank, scorer), jobs):
+        yield read.popleft(), changes
 
 
 def plan_regrade(bank: Bank, store: Store, scorer, question_id: str | None = None, *,

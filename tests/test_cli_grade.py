@@ -101,3 +101,26 @@ def test_batch_names_a_wrong_encoding_and_an_empty_file(runner, shipped_bank, tm
     assert result.exit_code == 1 and "is empty" in result.output
 
 
+
+
+def test_batch_on_two_processes_writes_what_one_writes_in_the_input_order(runner, shipped_bank, tmp_path):
+    """More rows than three chunks, so that two workers really share them."""
+    import csv as csv_module
+
+    source = tmp_path / "answers.csv"
+    texts = [(q.id, f"{s.text} ({n})") for n in range(3) for q in shipped_bank for s in q.samples][:700]
+    with source.open("w", newline="", encoding="utf-8") as stream:
+        writer = csv_module.writer(stream)
+        writer.writerow(["student", "question_id", "answer"])
+        writer.writerows((f"s{i}", qid, text) for i, (qid, text) in enumerate(texts))
+    outputs = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"marked-{jobs}.csv"
+        result = runner.invoke(cli, ["grade", "--batch", str(source), "--out", str(out), "--jobs", jobs])
+        assert result.exit_code == 0, result.output
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
+    with (tmp_path / "marked-2.csv").open(newline="", encoding="utf-8") as stream:
+        assert [row["student"] for row in csv_module.DictReader(stream)] == [f"s{i}" for i in range(len(texts))]
+    misplaced = runner.invoke(cli, ["grade", "Q1", "--answer", "x", "--jobs", "2"])
+    assert misplaced.exit_code == 2 and "--jobs goes with --batch" in misplaced.output

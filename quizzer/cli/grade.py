@@ -22,6 +22,8 @@ MAX_INPUT_BYTES = 4 * MAX_ANSWER_CHARS + 4  # what the longest graded answer can
 @click.option("--batch", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Grade a CSV with columns question_id,answer (others are kept).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Where --batch writes its CSV.")
+@click.option("--jobs", type=click.IntRange(min=1), metavar="N",
+              help="With --batch: worker processes (default: the cores available).")
 @click.option("--evaluate", is_flag=True,
               help="Report agreement with examiners: bank samples, held-out calibration and test halves.")
 @click.option("--heldout", "heldout", multiple=True, type=click.Path(exists=True, path_type=Path),
@@ -33,8 +35,8 @@ MAX_INPUT_BYTES = 4 * MAX_ANSWER_CHARS + 4  # what the longest graded answer can
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (a stable contract).")
 @pass_app
 def grade(app: AppContext, question_id: str | None, answer_text: str | None, answer_file: Path | None,
-          batch: Path | None, out: Path | None, evaluate: bool, heldout: tuple[Path, ...], moderated: bool,
-          as_json: bool) -> None:
+          batch: Path | None, out: Path | None, jobs: int | None, evaluate: bool, heldout: tuple[Path, ...],
+          moderated: bool, as_json: bool) -> None:
     """Grade a free-text answer against a question's rubric.
 
     \b
@@ -51,12 +53,14 @@ def grade(app: AppContext, question_id: str | None, answer_text: str | None, ans
         raise click.UsageError("--heldout goes with --evaluate.")
     if moderated and not evaluate:
         raise click.UsageError("--moderated goes with --evaluate.")
+    if jobs and not batch:
+        raise click.UsageError("--jobs goes with --batch.")
     if evaluate:
         _evaluate(app, list(heldout), moderated, as_json)
     elif batch:
         if not out:
             raise click.UsageError("--batch needs --out OUT.csv.")
-        _batch(app, batch, out)
+        _batch(app, batch, out, jobs)
     elif question_id:
         _single(app, question_id, _answer(answer_text, answer_file), as_json)
 
@@ -106,14 +110,15 @@ def _single(app: AppContext, question_id: str, answer: str, as_json: bool) -> No
     render_grade(console(), question, result)
 
 
-def _batch(app: AppContext, source: Path, out: Path) -> None:
+def _batch(app: AppContext, source: Path, out: Path, jobs: int | None) -> None:
+    from ..parallel import default_jobs
     from ..scoring.batch import grade_batch, read_answers
 
     bank = app.bank()
     total = len(read_answers(source, bank)[1])
     show = sys.stderr.isatty()
     with click.progressbar(length=total, label="Grading", file=sys.stderr, hidden=not show) as bar:
-        report = grade_batch(source, out, bank, app.scorer(), progress=bar.update)
+        report = grade_batch(source, out, bank, app.scorer(), progress=bar.update, jobs=jobs or default_jobs())
     for message in report.failed:
         click.echo(f"Skipped {message}", err=True)
     click.echo(f"Graded {report.graded} answer{'s' if report.graded != 1 else ''} into {out}.")

@@ -20,6 +20,7 @@ from pathlib import Path
 from ..bank import Bank, Question
 from ..errors import QuizzerError
 from ..formatting import marks_text
+from ..parallel import ordered_map
 from ..textfile import read_csv, write_csv
 
 __all__ = ["BatchRow", "BatchReport", "read_answers", "grade_batch", "REQUIRED_COLUMNS"]
@@ -72,18 +73,27 @@ def _criterion_columns(rows: list[BatchRow]) -> list[str]:
     return list(seen)
 
 
+def _grade_chunk(context: tuple[Bank, object], items: list[tuple[str, str]]) -> list:
+    """One chunk's grades (in a worker process when there are several)."""
+    bank, scorer = context
+    return scorer.grade_many([(bank.get(qid), answer) for qid, answer in items])  # type: ignore[attr-defined]
+
+
 def grade_batch(source: Path, out: Path, bank: Bank, scorer,
-                progress: Callable[[int], None] | None = None) -> BatchReport:
-    """Grade ``source`` into ``out``; returns how many rows were graded and what failed."""
+                progress: Callable[[int], None] | None = None, jobs: int = 1) -> BatchReport:
+    """Grade ``source`` into ``out``; returns how many rows were graded and what failed.
+    With ``jobs`` > 1 the chunks are graded on that many processes; the output
+    rows keep the input's order either way."""
     if Path(out).resolve() == Path(source).resolve():
         raise QuizzerError(f"--out {out} is the file being graded; it would be replaced by the marks.",
                            "write the marks to another file, for example marked.csv.")
     columns, rows = read_answers(source, bank)
     good = [r for r in rows if r.question and not r.error]
     results: dict[int, object] = {}
-    for start in range(0, len(good), CHUNK):
-        chunk = good[start:start + CHUNK]
-        graded = scorer.grade_many([(r.question, r.values["answer"]) for r in chunk])
+    chunks = [good[start:start + CHUNK] for start in range(0, len(good), CHUNK)]
+    work = ([(r.question.id, r.values["answer"]) for r in chunk] for chunk in chunks)  # type: ignore[union-attr]
+    workers = jobs if len(chunks) > 1 else 1  # one chunk: a pool would only cost its start
+    for chunk, graded in zip(chunks, ordered_map(_grade_chunk, work, (bank, scorer), workers), strict=True):
         for row, result in zip(chunk, graded, strict=True):
             results[id(row)] = result
         if progress:
