@@ -192,3 +192,32 @@ def test_sqlite_is_configured_for_concurrent_writers(tmp_path):
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 10_000
+
+
+def test_replace_sessions_puts_a_chunk_of_students_in_place_and_their_summaries_agree(store):
+    from datetime import UTC, datetime, timedelta
+
+    from quizzer.store import NewResponse, Replacement
+    from quizzer.store.models import QuestionProgress
+    from quizzer.store import summaries
+
+    now = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+
+    def chunk(score: float) -> list[Replacement]:
+        return [Replacement(user, "exam", "mid-term", "paper", 1, [{"question_id": "Q1"}], {},
+                            [NewResponse(0, "Q1", "h", f"answer of {user}", score, 2.0)]) for user in ("a", "b", "c")]
+
+    store.replace_sessions(chunk(1.0), now)
+    infos = store.replace_sessions(chunk(2.0), now + timedelta(hours=1))  # graded again: replaced, not added
+    assert [i.user for i in infos] == ["a", "b", "c"] and all(i.answered == 1 for i in infos)
+    for user in ("a", "b", "c"):
+        assert [s.title for s in store.sessions(user)] == ["mid-term"]
+        assert [r.score for r in store.responses(user=user)] == [2.0]
+    table = QuestionProgress.__table__
+    with store.engine.connect() as db:
+        transaction = db.begin()
+        before = sorted(tuple(map(str, r)) for r in db.execute(table.select()))
+        summaries.rebuild(db)
+        after = sorted(tuple(map(str, r)) for r in db.execute(table.select()))
+        transaction.rollback()
+    assert before == after and len(before) == 3

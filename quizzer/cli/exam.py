@@ -97,8 +97,11 @@ def _say_replaced(contents) -> None:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Where to write marks.csv and results/ (default: beside the manifest).")
 @click.option("--no-store", is_flag=True, help="Do not record the results in the progress store.")
+@click.option("--jobs", type=click.IntRange(min=1), metavar="N",
+              help="Processes grading the free-text answers (default: the cores available).")
 @pass_app
-def grade_exam_command(app: AppContext, manifest: Path, answers: Path, out: Path | None, no_store: bool) -> None:
+def grade_exam_command(app: AppContext, manifest: Path, answers: Path, out: Path | None, no_store: bool,
+                       jobs: int | None) -> None:
     """Grade typed answers against each student's own sheet and write their marks.
 
     The marks are stored first and marks.csv and results/ written from the store,
@@ -121,7 +124,9 @@ def grade_exam_command(app: AppContext, manifest: Path, answers: Path, out: Path
     typed, problems = read_exam_answers(answers, loaded)
     for problem in problems:
         click.echo(f"Skipped {problem}", err=True)
-    results = grade_exam(loaded, bank, app.scorer(), typed)
+    from ..parallel import default_jobs
+
+    results = grade_exam(loaded, bank, app.scorer(), typed, jobs=jobs or default_jobs())
     for note in grading_notes(results):
         click.echo(f"Warning: {note}", err=True)
     marks: Path | None

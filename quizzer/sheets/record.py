@@ -1,9 +1,10 @@
 """Grading an exam, in the progress store: one finished exam session per
 student, so that the class report and the student's own report include it.
 
-Each student's session is replaced in one transaction (``Store.replace_session``):
-a grading run killed half-way leaves every student with either the previous
-result or the new one, and running it again finishes the job.
+Students' sessions are replaced fifty at a time, each chunk in one transaction
+(``Store.replace_sessions``, which rebuilds the chunk's summaries once): a grading
+run killed half-way leaves every student with either the previous result or the
+new one, and running it again finishes the job.
 
 Each session also records where the exam's ``marks.csv`` and result pages were
 written and which manifest describes the exam (``OUTPUTS``, absolute paths), so
@@ -41,25 +42,31 @@ def _doubts(result: StudentResult, mark) -> dict:
     return dict(mark.confidence)
 
 
+STUDENTS_PER_TRANSACTION = 50  # each a whole student; the summaries rebuilt once per chunk
+
+
 def store_results(store, exam: Exam, results: list[StudentResult], now: datetime, *,
                   folder: Path | None = None, manifest: Path | None = None) -> int:
     """Record each student's exam as a finished session; grading again replaces it.
     With ``folder`` and ``manifest``, the sessions say where the marks were written."""
-    from ..store import NewResponse
+    from ..store import NewResponse, Replacement
     from ..store.store import check_user_name
 
     for r in results:  # every name first: a bad one must not leave the exam half stored
         check_user_name(r.sheet.student.student_id)
     hashes = {q.id: q.content_hash for q in exam.questions}
     where = {OUTPUTS: outputs_setting(folder, manifest)} if folder is not None and manifest is not None else {}
+    replacements = []
     for r in results:
         responses = [NewResponse(
             position=position, question_id=m.item.question_id, content_hash=hashes.get(m.item.question_id, ""),
             answer=m.answer, score=m.score, max_score=m.max, criteria=list(m.criteria), feedback=m.feedback,
             family=m.item.family, variant_seed=m.item.seed, skipped=m.missing, **_doubts(r, m))
             for position, m in enumerate(r.marks)]
-        store.replace_session(r.sheet.student.student_id, kind="exam", mode="paper", seed=exam.spec.seed,
-                              title=exam.exam_id, plan=[i.to_json() for i in r.sheet.items],
-                              settings={"exam_title": exam.spec.title, "name": r.sheet.student.name, **where},
-                              responses=responses, now=now)
+        replacements.append(Replacement(
+            r.sheet.student.student_id, kind="exam", title=exam.exam_id, mode="paper", seed=exam.spec.seed,
+            plan=[i.to_json() for i in r.sheet.items],
+            settings={"exam_title": exam.spec.title, "name": r.sheet.student.name, **where}, responses=responses))
+    for start in range(0, len(replacements), STUDENTS_PER_TRANSACTION):
+        store.replace_sessions(replacements[start:start + STUDENTS_PER_TRANSACTION], now)
     return len(results)

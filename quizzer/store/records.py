@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-__all__ = ["SessionInfo", "NewResponse", "ResponseRecord", "StoredMark", "ReviewCard", "MarkChange", "OverrideRecord",
-           "Rescheduling", "confidence_of"]
+__all__ = ["SessionInfo", "NewResponse", "ResponseRecord", "StoredMark", "ReviewCard", "MarkChange", "Replacement",
+           "OverrideRecord", "Rescheduling", "confidence_of"]
 
 
 @dataclass(frozen=True)
@@ -94,6 +94,21 @@ class StoredMark:
     @property
     def moderated(self) -> bool:
         return self.override_id is not None
+
+
+@dataclass(frozen=True)
+class Replacement:
+    """A finished session to put in place of a user's sessions of one kind and
+    title (one student's graded exam), for ``Store.replace_sessions``."""
+
+    user: str
+    kind: str
+    title: str
+    mode: str
+    seed: int
+    plan: list[dict]
+    settings: dict
+    responses: list[NewResponse]
 
 
 NOT_CHECKED = -1  # MarkChange.expected_override when nobody saw which override was in force

@@ -36,6 +36,7 @@ from .records import (
     MarkChange,
     NewResponse,
     OverrideRecord,
+    Replacement,
     Rescheduling,
     ResponseRecord,
     ReviewCard,
@@ -488,11 +489,11 @@ class Store:
             User.name == user, QuizSession.kind == kind, QuizSession.title == title)))
 
     @staticmethod
-    def _delete_sessions(db: Session, rows: list[QuizSession]) -> int:
+    def _delete_sessions(db: Session, rows: list[QuizSession], resummarise: bool = True) -> int:
         for row in rows:
             db.delete(row)
         db.flush()
-        if rows:
+        if rows and resummarise:
             summaries.rebuild(db.connection(), user_id=rows[0].user_id)
         return len(rows)
 
@@ -504,25 +505,43 @@ class Store:
         never neither. The user's summaries are recomputed once, at the end.
         A teacher's override of an answer that is the same in the new grading (same
         item, same words) is kept: grading an exam again never undoes moderation."""
-        user_id, responses = self.user_id(user, now), list(responses)
+        [info] = self.replace_sessions([Replacement(user, kind, title, mode, seed, plan, settings,
+                                                    list(responses))], now)
+        return info
 
-        def work(db: Session) -> SessionInfo:
-            previous = self._titled(db, user, kind, title)
-            kept = overrides.carried(db, [s.id for s in previous])
-            self._delete_sessions(db, previous)
-            row = QuizSession(user_id=user_id, kind=kind, mode=mode, seed=seed, title=title, settings=settings,
-                              plan=plan, started_at=now, ended_at=now)
-            db.add(row)
+    def replace_sessions(self, replacements: Iterable[Replacement], now: datetime) -> list[SessionInfo]:
+        """``replace_session`` for several students in ONE transaction (an exam's
+        grading writes a chunk of students at a time): each student keeps either
+        the old result or the new one, the teachers' overrides are carried as
+        there, and the summaries of the whole chunk are rebuilt once."""
+        replacements = list(replacements)
+        users = {r.user: self.user_id(r.user, now) for r in replacements}
+
+        def work(db: Session) -> list[SessionInfo]:
+            infos = []
+            for r in replacements:
+                user_id = users[r.user]
+                previous = self._titled(db, r.user, r.kind, r.title)
+                kept = overrides.carried(db, [s.id for s in previous])
+                self._delete_sessions(db, previous, resummarise=False)
+                row = QuizSession(user_id=user_id, kind=r.kind, mode=r.mode, seed=r.seed, title=r.title,
+                                  settings=r.settings, plan=r.plan, started_at=now, ended_at=now)
+                db.add(row)
+                db.flush()
+                added = [Response(session_id=row.id, user_id=user_id, created_at=now, **a.__dict__)
+                         for a in r.responses]
+                db.add_all(added)
+                db.flush()  # one INSERT for the session's answers, their ids returned
+                db.add_all([c for a in added for c in criterion_rows(a.id, user_id, a.question_id, a.criteria)])
+                for answer in added:
+                    override = kept.get((answer.position, answer.question_id, answer.answer))
+                    if override is not None:
+                        overrides.reapply(db, answer, override)
+                infos.append(self._info(row, r.user, len(added)))
             db.flush()
-            count = 0
-            for response in responses:
-                added = self._add_response(db, row, response, now, summarise=False)
-                override = kept.get((added.position, added.question_id, added.answer))
-                if override is not None:
-                    overrides.reapply(db, added, override)
-                count += 1
-            summaries.rebuild(db.connection(), user_id=user_id)
-            return self._info(row, user, count)
+            for part in chunks(sorted(set(users.values())), _CHUNK):
+                summaries.rebuild(db.connection(), user_ids=part)
+            return infos
 
         return self._write(work)
 
