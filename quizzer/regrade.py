@@ -23,10 +23,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from .bank import Bank
-from .parallel import default_jobs, ordered_map
+from .parallel import ordered_map
 from .store import ResponseRecord, Store, confidence_of
 
-__all__ = ["Change", "plan_batches", "plan_regrade", "apply_regrade", "regrade_scope", "default_jobs", "BATCH"]
+__all__ = ["Change", "plan_batches", "plan_regrade", "apply_regrade", "regrade_scope", "BATCH"]
 
 BATCH = 1000  # answers read, graded and written together
 

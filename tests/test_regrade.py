@@ -15,6 +15,8 @@ from quizzer.bank import Bank
 from quizzer.regrade import apply_regrade, grade_batch, plan_batches, plan_regrade, regrade_scope
 from quizzer.store import NewResponse, confidence_of
 
+from .summaries import before_and_after_a_rebuild
+
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 TEXTS = ["A single straight line is all it can draw.", "XOR is not linearly separable, so no line splits it.",
          "stacking linear layers collapses into one linear layer", "banana", "",
@@ -113,18 +115,5 @@ def test_a_regrade_stopped_after_one_batch_finishes_when_run_again(filled, edite
     for _, changes in plan_batches(edited, filled, scorer, everything=False, batch=3):
         apply_regrade(filled, changes, NOW)
     assert filled.count_regradable(stale=regrade_scope(edited, everything=False)) == 0
-    assert _summaries_agree(filled)
-
-
-def _summaries_agree(store) -> bool:
-    from quizzer.store import summaries
-    from quizzer.store.models import CriterionProgress, QuestionProgress
-
-    with store.engine.connect() as db:
-        transaction = db.begin()
-        tables = (QuestionProgress.__table__, CriterionProgress.__table__)
-        before = [sorted(tuple(map(str, r)) for r in db.execute(t.select())) for t in tables]
-        summaries.rebuild(db)
-        after = [sorted(tuple(map(str, r)) for r in db.execute(t.select())) for t in tables]
-        transaction.rollback()
-    return before == after
+    before, after = before_and_after_a_rebuild(filled)
+    assert before == after

@@ -23,6 +23,7 @@ from quizzer.reports.student import build_student_report
 from quizzer.store.report_queries import Scope, exam_sessions, fetch
 
 from .clock import Clock
+from .summaries import before_and_after_a_rebuild
 
 START = datetime(2026, 10, 1, 9, 0, tzinfo=UTC)
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -405,28 +406,8 @@ def test_the_class_report_prints(class_folder, tmp_path):
 def test_running_summaries_equal_a_rebuild_from_the_answers(practised):
     """The store updates the summaries answer by answer; recomputing them from all
     the responses must give exactly the same rows."""
-    from quizzer.store import summaries
-    from quizzer.store.models import CriterionProgress, MisconceptionCount, QuestionProgress, QuizSession
-
-    def snapshot(db):
-        tables = {}
-        for model in (QuestionProgress, CriterionProgress, MisconceptionCount):
-            table = model.__table__
-            columns = [c for c in table.c if c.name != "id"]
-            tables[table.name] = sorted(tuple(str(v) if isinstance(v, datetime) else v for v in row)
-                                        for row in db.execute(table.select().with_only_columns(*columns)))
-        s = QuizSession.__table__
-        tables["sessions"] = sorted(db.execute(s.select().with_only_columns(s.c.id, s.c.answers, s.c.score,
-                                                                            s.c.max_score, s.c.seconds)).all())
-        return tables
-
-    with practised.engine.connect() as db:
-        transaction = db.begin()
-        before = snapshot(db)
-        assert len(before["question_progress"]) > 30 and before["misconception_counts"]
-        summaries.rebuild(db)
-        after = snapshot(db)
-        transaction.rollback()
+    before, after = before_and_after_a_rebuild(practised)
+    assert len(before["question_progress"]) > 30 and before["misconception_counts"]
     for name in before:  # marks are half steps and times whole seconds here, so sums are exact
         assert before[name] == after[name], name
 

@@ -198,8 +198,8 @@ def test_replace_sessions_puts_a_chunk_of_students_in_place_and_their_summaries_
     from datetime import UTC, datetime, timedelta
 
     from quizzer.store import NewResponse, Replacement
-    from quizzer.store.models import QuestionProgress
-    from quizzer.store import summaries
+
+    from .summaries import before_and_after_a_rebuild
 
     now = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
@@ -213,11 +213,5 @@ def test_replace_sessions_puts_a_chunk_of_students_in_place_and_their_summaries_
     for user in ("a", "b", "c"):
         assert [s.title for s in store.sessions(user)] == ["mid-term"]
         assert [r.score for r in store.responses(user=user)] == [2.0]
-    table = QuestionProgress.__table__
-    with store.engine.connect() as db:
-        transaction = db.begin()
-        before = sorted(tuple(map(str, r)) for r in db.execute(table.select()))
-        summaries.rebuild(db)
-        after = sorted(tuple(map(str, r)) for r in db.execute(table.select()))
-        transaction.rollback()
-    assert before == after and len(before) == 3
+    before, after = before_and_after_a_rebuild(store)
+    assert before == after and len(before["question_progress"]) == 3

@@ -46,8 +46,9 @@ def regrade(app: AppContext, question_id: str | None, everything: bool, jobs: in
     """
     import sys
 
+    from ..parallel import default_jobs
     from ..quiz.session import utcnow
-    from ..regrade import apply_regrade, default_jobs, plan_batches, regrade_scope
+    from ..regrade import apply_regrade, plan_batches, regrade_scope
 
     bank, store = app.bank(), app.store()
     if question_id:

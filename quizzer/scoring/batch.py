@@ -23,7 +23,7 @@ from ..formatting import marks_text
 from ..parallel import ordered_map
 from ..textfile import read_csv, write_csv
 
-__all__ = ["BatchRow", "BatchReport", "read_answers", "grade_batch", "REQUIRED_COLUMNS"]
+__all__ = ["BatchRow", "BatchReport", "read_answers", "grade_batch", "grade_chunk", "REQUIRED_COLUMNS", "CHUNK"]
 
 REQUIRED_COLUMNS = ("question_id", "answer")
 CHUNK = 256
@@ -73,8 +73,9 @@ def _criterion_columns(rows: list[BatchRow]) -> list[str]:
     return list(seen)
 
 
-def _grade_chunk(context: tuple[Bank, object], items: list[tuple[str, str]]) -> list:
-    """One chunk's grades (in a worker process when there are several)."""
+def grade_chunk(context: tuple[Bank, object], items: list[tuple[str, str]]) -> list:
+    """One chunk's grades, ``(question id, answer)`` each, with the batch path (in a
+    worker process of ``parallel.ordered_map`` when there are several chunks)."""
     bank, scorer = context
     return scorer.grade_many([(bank.get(qid), answer) for qid, answer in items])  # type: ignore[attr-defined]
 
@@ -93,7 +94,7 @@ def grade_batch(source: Path, out: Path, bank: Bank, scorer,
     chunks = [good[start:start + CHUNK] for start in range(0, len(good), CHUNK)]
     work = ([(r.question.id, r.values["answer"]) for r in chunk] for chunk in chunks)  # type: ignore[union-attr]
     workers = jobs if len(chunks) > 1 else 1  # one chunk: a pool would only cost its start
-    for chunk, graded in zip(chunks, ordered_map(_grade_chunk, work, (bank, scorer), workers), strict=True):
+    for chunk, graded in zip(chunks, ordered_map(grade_chunk, work, (bank, scorer), workers), strict=True):
         for row, result in zip(chunk, graded, strict=True):
             results[id(row)] = result
         if progress:

@@ -179,29 +179,22 @@ def _mark(item: SheetItem, answer: TypedAnswer | None, graded) -> ItemMark:
                     tuple(c.to_json() for c in graded.criteria), confidence_of(graded), line=answer.line)
 
 
-EXAM_CHUNK = 256  # free-text answers graded together (one matrix product per question and chunk)
-
-
-def _grade_chunk(context: tuple[Bank, object], items: list[tuple[str, str]]) -> list:
-    bank, scorer = context
-    return scorer.grade_many([(bank.get(qid), text) for qid, text in items])  # type: ignore[attr-defined]
-
-
 def grade_exam(loaded: LoadedExam, bank: Bank, scorer,
                answers: dict[tuple[str, int], TypedAnswer], jobs: int = 1) -> list[StudentResult]:
     """Every student of the manifest, in its order, marked against their own sheet.
     The free-text answers of the whole class are graded in chunks with the
     scorer's batch path, on ``jobs`` processes."""
     from ..parallel import ordered_map
+    from ..scoring.batch import CHUNK, grade_chunk
 
     answered = {sid for sid, _ in answers}
     wanted = [(sheet.student.student_id, item) for sheet in loaded.exam.sheets for item in sheet.items]
     free = [(sid, item) for sid, item in wanted if not item.family
             and (found := answers.get((sid, item.number))) is not None and found.text.strip()]
-    chunks = [free[start:start + EXAM_CHUNK] for start in range(0, len(free), EXAM_CHUNK)]
+    chunks = [free[start:start + CHUNK] for start in range(0, len(free), CHUNK)]
     work = ([(item.question_id, answers[(sid, item.number)].text) for sid, item in chunk] for chunk in chunks)
     grades: dict[tuple[str, int], object] = {}
-    for chunk, results in zip(chunks, ordered_map(_grade_chunk, work, (bank, scorer), jobs if len(chunks) > 1 else 1),
+    for chunk, results in zip(chunks, ordered_map(grade_chunk, work, (bank, scorer), jobs if len(chunks) > 1 else 1),
                               strict=True):
         grades.update(((sid, item.number), result) for (sid, item), result in zip(chunk, results, strict=True))
     results = []

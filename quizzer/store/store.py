@@ -207,8 +207,8 @@ class Store:
         ids = sorted(set(session_ids))
         found: list[SessionInfo] = []
         with self._reading() as db:
-            for start in range(0, len(ids), _CHUNK):
-                query = self._listed(QuizSession.id.in_(ids[start:start + _CHUNK]))
+            for chunk in chunks(ids, _CHUNK):
+                query = self._listed(QuizSession.id.in_(chunk))
                 found.extend(self._info(row, name, n) for row, name, n in db.execute(query))
         return sorted(found, key=lambda s: s.id)
 
@@ -218,9 +218,8 @@ class Store:
         ids = sorted(set(response_ids))
         sessions: set[int] = set()
         with self._reading() as db:
-            for start in range(0, len(ids), _CHUNK):
-                sessions.update(db.scalars(select(Response.session_id).where(
-                    Response.id.in_(ids[start:start + _CHUNK]))))
+            for chunk in chunks(ids, _CHUNK):
+                sessions.update(db.scalars(select(Response.session_id).where(Response.id.in_(chunk))))
         return self.sessions_by_id(sessions)
 
     def titled_sessions(self, kind: str, title: str) -> list[SessionInfo]:
@@ -235,8 +234,8 @@ class Store:
         an exam's marks are now written, after they were written elsewhere)."""
         ids = sorted(set(session_ids))
         with self._session() as db:
-            for start in range(0, len(ids), _CHUNK):
-                for row in db.scalars(select(QuizSession).where(QuizSession.id.in_(ids[start:start + _CHUNK]))):
+            for chunk in chunks(ids, _CHUNK):
+                for row in db.scalars(select(QuizSession).where(QuizSession.id.in_(chunk))):
                     row.settings = {**(row.settings or {}), **values}  # a new dict: JSON columns track assignment
 
     @staticmethod
@@ -412,9 +411,9 @@ class Store:
                    Override.scorer_score, Override.comment)
         found: list[StoredMark] = []
         with self._reading() as db:
-            for start in range(0, len(ids), _CHUNK):
+            for chunk in chunks(ids, _CHUNK):
                 query = (select(*columns).outerjoin(Override, Override.id == Response.override_id)
-                         .where(Response.session_id.in_(ids[start:start + _CHUNK])))
+                         .where(Response.session_id.in_(chunk)))
                 found.extend(StoredMark(sid, position, qid, answer, score, top, skipped, reasons, override, scorer,
                                         comment or "")
                              for sid, position, qid, answer, score, top, skipped, reasons, override, scorer, comment
@@ -445,7 +444,7 @@ class Store:
         def work(db: Session) -> int:
             count, touched = 0, set()
             ids = [change[0] for change in changes]
-            rows = {row.id: row for chunk in chunks(ids, 500)
+            rows = {row.id: row for chunk in chunks(ids, _CHUNK)
                     for row in db.scalars(select(Response).where(Response.id.in_(chunk)))}
             db.execute(delete(CriterionResult).where(CriterionResult.response_id.in_(
                 [i for i in ids if i in rows and rows[i].override_id is None])))
