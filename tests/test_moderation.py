@@ -60,6 +60,28 @@ def test_an_override_changes_the_mark_everywhere_and_undo_restores_it(store, shi
     assert store.overrides() == [] and store.overrides(active_only=False)[0].undone_at is not None
 
 
+def test_one_decision_over_many_students_and_questions_keeps_every_summary_exact(store, shipped_bank, scorer):
+    """A sheet's import moderates many students' answers to several questions in one
+    transaction, with the summaries rebuilt per question and chunk of students: they
+    must equal a rebuild from the answers, and the untouched student's must not move."""
+    from tests.summaries import before_and_after_a_rebuild
+
+    questions = [shipped_bank.get(qid) for qid in ("Q1", "Q2", "Q3")]
+    ids = [_answer(store, scorer, q, user, "It is not linearly separable, so it cannot learn it.")
+           for user in ("ann", "bob", "cai", "dee") for q in questions]
+    bystander = _answer(store, scorer, questions[0], "eve", "It is not linearly separable.")
+    untouched = _by_id(store)[bystander]
+    rows = [r for rid, r in _by_id(store).items() if rid in ids]
+    changes = [c for row in rows for c in decide([row], Decision(total=0.5))[0]]
+    store.moderate(changes, "teacher", NOW + timedelta(hours=1))
+    before, after = before_and_after_a_rebuild(store)
+    assert before == after
+    assert all(r.score == 0.5 and r.moderated for rid, r in _by_id(store).items() if rid in ids)
+    assert _by_id(store)[bystander] == untouched
+    progress = {(row[0], row[1]): row for row in before["question_progress"]}
+    assert len(progress) >= 5  # five students' rows, moderated or not, all kept
+
+
 def test_a_regrade_never_replaces_an_override(store, shipped_bank, scorer):
     q1 = shipped_bank.get("Q1")
     rid = _answer(store, scorer, q1, "ben", "XOR is not linearly separable")

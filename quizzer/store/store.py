@@ -586,9 +586,21 @@ class Store:
 
     @staticmethod
     def _resummarise(db: Session, touched: set[tuple[int, str]]) -> None:
+        """Rebuild the summaries of the (student, question) pairs a transaction
+        changed: one rebuild per question and chunk of its students, not one per
+        pair (a sheet of 2,000 decisions was 2,000 rebuilds, 80% of its import).
+        Every student is locked first, in id order, so that two such
+        transactions cannot deadlock however their questions interleave."""
         db.flush()
-        for user_id, question_id in sorted(touched):
-            summaries.rebuild(db.connection(), user_id=user_id, question_id=question_id)
+        connection = db.connection()
+        by_question: dict[str, set[int]] = {}
+        for user_id, question_id in touched:
+            by_question.setdefault(question_id, set()).add(user_id)
+        for part in chunks(sorted({user_id for user_id, _ in touched}), _CHUNK):
+            summaries.lock_users(connection, part)
+        for question_id, user_ids in sorted(by_question.items()):
+            for part in chunks(sorted(user_ids), _CHUNK):
+                summaries.rebuild(connection, question_id=question_id, user_ids=part)
 
     def overrides(self, *, question_id: str | None = None, user: str | None = None, session_id: int | None = None,
                   active_only: bool = True) -> list[OverrideRecord]:

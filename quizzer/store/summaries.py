@@ -35,8 +35,8 @@ from .models import (
     table_of,
 )
 
-__all__ = ["record", "rebuild", "ALL_FAMILIES", "question_summary", "criterion_summary", "misconception_summary",
-           "QUESTION_COLUMNS", "CRITERION_COLUMNS", "MISCONCEPTION_COLUMNS"]
+__all__ = ["record", "rebuild", "lock_users", "ALL_FAMILIES", "question_summary", "criterion_summary",
+           "misconception_summary", "QUESTION_COLUMNS", "CRITERION_COLUMNS", "MISCONCEPTION_COLUMNS"]
 
 QP, CP, MC = table_of(QuestionProgress), table_of(CriterionProgress), table_of(MisconceptionCount)
 R, C, S, U = table_of(Response), table_of(CriterionResult), table_of(QuizSession), table_of(User)
@@ -114,6 +114,21 @@ def _newest(connection: Connection, user_id: int, question_id: str, keys, now: d
     return all((now, response_id) > (t1, latest) for t1, latest in rows)
 
 
+def lock_users(connection: Connection, user_ids: Iterable[int]) -> None:
+    """Take the rebuild lock of these students, in id order, for the transaction.
+
+    One rebuild of a student's rows at a time: two at once (two teachers marking the
+    same student, an exam graded meanwhile) would each delete the rows, and the
+    second's insert would meet the first's new rows on PostgreSQL. NO KEY UPDATE
+    leaves the user row free for the answers that refer to it. Taking them in id
+    order means two transactions that lock several students cannot deadlock.
+    SQLite has one writer at a time and no row locks: nothing is sent there. The
+    caller keeps the list within the bound-parameter limit (``bulk.chunks``)."""
+    ids = sorted(set(user_ids))
+    if ids and connection.dialect.name != "sqlite":
+        connection.execute(select(U.c.id).where(U.c.id.in_(ids)).order_by(U.c.id).with_for_update(key_share=True))
+
+
 def rebuild(connection: Connection, user_id: int | None = None, question_id: str | None = None,
             user_ids: Iterable[int] | None = None) -> None:
     """Recompute the summaries from the responses: all of them, or one student's
@@ -131,13 +146,7 @@ def rebuild(connection: Connection, user_id: int | None = None, question_id: str
             clauses.append(table.c.question_id == question_id)
         return and_(True, *clauses)
 
-    locked = [user_id] if user_id is not None else chosen
-    if locked:
-        # One rebuild of a student's rows at a time: two at once (two teachers marking the same student, an exam
-        # graded meanwhile) would each delete the rows, and the second's insert would meet the first's new rows
-        # on PostgreSQL. NO KEY UPDATE leaves the user row free for the answers that refer to it.
-        # (A regrade's batch locks its students in id order, so two batches cannot deadlock.)
-        connection.execute(select(U.c.id).where(U.c.id.in_(locked)).order_by(U.c.id).with_for_update(key_share=True))
+    lock_users(connection, [user_id] if user_id is not None else chosen or ())
     for table in (QP, CP, MC):
         connection.execute(delete(table).where(scoped(table)))
     _rebuild_questions(connection, scoped(R))
