@@ -117,3 +117,28 @@ def test_a_regrade_stopped_after_one_batch_finishes_when_run_again(filled, edite
     assert filled.count_regradable(stale=regrade_scope(edited, everything=False)) == 0
     before, after = before_and_after_a_rebuild(filled)
     assert before == after
+
+
+@pytest.mark.parametrize("batch", [1, 2, 4, 1000])
+def test_streaming_reads_every_stale_answer_once_in_order_whatever_the_batch(filled, shipped_bank, edited, batch):
+    """The reads are bounded by an id range that widens and narrows (a big store must not
+    be re-scanned for every batch); no answer may be skipped or read twice at any batch
+    size, and one stored while the regrade runs is read too."""
+    scope = regrade_scope(edited, everything=False)
+    expected = [r.id for r in filled.responses(question_id="Q1") if not r.skipped]
+    seen: list[int] = []
+    stream = filled.stream_regradable(stale=scope, batch=batch)
+    first = next(stream)
+    assert 0 < len(first) <= batch
+    seen += [r.id for r in first]
+    q1 = shipped_bank.get("Q1")
+    session = filled.start_session("late", kind="quiz", mode="practice", seed=1, plan=[{}], settings={}, now=NOW)
+    late = filled.record(session.id, NewResponse(0, "Q1", q1.content_hash, "a late answer", 0.0, 2.0, [], ""),
+                         NOW + timedelta(hours=1))
+    for part in stream:
+        assert 0 < len(part) <= batch
+        seen += [r.id for r in part]
+    assert seen == sorted(seen) and len(seen) == len(set(seen))
+    assert seen == [*expected, late]
+    assert [r.id for part in filled.stream_regradable(stale=None, batch=batch) for r in part] == \
+        [r.id for r in filled.responses() if not r.skipped]

@@ -50,6 +50,7 @@ __all__ = ["Store", "check_user_name", "TIES"]
 T = TypeVar("T")
 TIES = 5  # times a transaction is run when PostgreSQL keeps undoing it to let another writer through
 
+_MAX_SPAN = 1_000_000  # the widest id range one regrade read spans
 _CHUNK = 500  # ids per IN (...) list: well inside every backend's limit on bound parameters
 
 
@@ -387,20 +388,38 @@ class Store:
 
     def stream_regradable(self, *, question_id: str | None = None, stale: Mapping[str, str] | None = None,
                           batch: int = 1000) -> Iterator[list[ResponseRecord]]:
-        """The answers a regrade reads, in id order, ``batch`` at a time: each batch
-        is read in its own short transaction, after the last id of the one before,
-        so memory stays flat at any store size and no lock is held between batches
-        (a quiz goes on writing while a department's store is regraded)."""
-        last = 0
-        while True:
+        """The answers a regrade reads, in id order, at most ``batch`` at a time: each
+        batch is read in its own short transaction, so memory stays flat at any store
+        size and no lock is held between batches (a quiz goes on writing while a
+        department's store is regraded).
+
+        Each read is bounded by an id range as well as the limit. With only
+        ``id > last ... LIMIT``, the planners (SQLite's multi-index OR, for one) fetch
+        every matching row after ``last`` through the question index and sort them to
+        keep a thousand: each batch then costs the whole rest of the table, and a
+        regrade of five million answers never ends. The range widens while it finds
+        few answers (one question's, in a big store) and narrows when it finds many."""
+        last, span, top = 0, batch, self._last_response_id()
+        while last < top:
             with self._reading() as db:
                 query = self._regradable(self._answers_query(), question_id, stale)
-                rows = db.execute(query.where(Response.id > last).order_by(Response.id).limit(batch)).all()
+                end = min(last + span, top)
+                rows = db.execute(query.where(Response.id > last, Response.id <= end)
+                                  .order_by(Response.id).limit(batch)).all()
                 found = [self._record(row, name, comment or "", scorer) for row, name, comment, scorer in rows]
-            if not found:
-                return
-            yield found
-            last = found[-1].id
+            if len(found) == batch:  # the range holds more: go on from the last one read
+                last, span = found[-1].id, max(batch, span // 2)
+            else:
+                last = end
+                span = min(span * 2, _MAX_SPAN) if len(found) < batch // 2 else span
+            if found:
+                yield found
+            if last >= top:  # answers stored meanwhile are read too
+                top = self._last_response_id()
+
+    def _last_response_id(self) -> int:
+        with self._reading() as db:
+            return int(db.scalar(select(func.max(Response.id))) or 0)
 
     def stored_marks(self, session_ids: Iterable[int]) -> list[StoredMark]:
         """The marks of these sessions' answers, without feedback and criteria,
