@@ -18,7 +18,9 @@ memory (the largest of its processes, workers included), median of --runs runs:
   million answers one run takes many minutes);
 - grading one printed exam of --students students x 8 short-answer items
   (``exam grade``, stored into the department's store, for the store's own
-  students; grading again replaces it, so every run does the same work). The
+  students; grading again replaces it, so every run does the same work). Their
+  answers are the store's and the held-out calibration answers, most with a
+  sentence of another answer added, so that nearly every one is its own text. The
   exam's sittings stay in the store, so the next run fills the database again.
 
 The baseline, measured in the same run on the same database, is one full scan of
@@ -34,6 +36,7 @@ import argparse
 import csv
 import os
 import random
+import re
 import statistics
 import sys
 import tempfile
@@ -46,6 +49,7 @@ sys.path.insert(0, str(REPO))
 
 from bench.bench_regrade import QUIZZER, edited_bank, timed  # noqa: E402
 
+CALIBRATION = REPO / "tests" / "data" / "heldout" / "saq" / "calibration.yaml"
 EXAM_QUESTIONS = ("Q1", "Q2", "Q3", "Q5", "Q7", "Q9", "Q12", "Q14")
 GOALS = {"class report, every page": 3.0, "exam grade": 10.0}
 
@@ -92,13 +96,45 @@ def busiest_and_names(url: str) -> tuple[str, list[str]]:
     return busiest, names
 
 
-def exam_files(url: str, names: list[str], students: int, work: Path, env: dict[str, str]) -> tuple[Path, Path]:
-    """A printed exam for the store's own students, and their typed answers, drawn from
-    what the store's students wrote to the same questions (so the scorer meets what a
-    class writes, with its repeats and variety)."""
-    import subprocess
+def answer_pool(url: str) -> dict[str, list[str]]:
+    """For each exam question, the answers the store's students wrote to it (the
+    bank's graded samples, in a synthetic store) and the held-out calibration
+    answers, written and marked outside the project."""
+    import yaml
 
     from quizzer.store import Store
+
+    pool: dict[str, list[str]] = {q: [] for q in EXAM_QUESTIONS}
+    with Store(url) as store:
+        for question in EXAM_QUESTIONS:
+            for rows in store.stream_regradable(question_id=question):
+                pool[question].extend(r.answer for r in rows if r.answer and not r.family)
+                if len(pool[question]) >= 5000:
+                    break
+    calibration = yaml.safe_load(CALIBRATION.read_text(encoding="utf-8"))["answers"]
+    for item in calibration:
+        if item["question_id"] in pool:
+            pool[item["question_id"]].append(item["text"])
+    return {q: sorted(set(texts)) for q, texts in pool.items()}
+
+
+def varied_answer(rnd: random.Random, texts: list[str]) -> str:
+    """One student's answer: a written answer, often with a sentence of another one
+    added, so that nearly every answer of the class is its own text (a class repeats
+    few answers word for word, and the scorer reads each distinct one)."""
+    if not texts:
+        return ""
+    answer = rnd.choice(texts)
+    if rnd.random() < 0.8:
+        sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+", rnd.choice(texts)) if s.strip()]
+        answer = f"{answer} {rnd.choice(sentences)}" if sentences else answer
+    return answer
+
+
+def exam_files(url: str, names: list[str], students: int, work: Path, env: dict[str, str]) -> tuple[Path, Path, int]:
+    """A printed exam for the store's own students, and their typed answers (``varied_answer``);
+    also how many distinct (question, answer) pairs they hold."""
+    import subprocess
 
     roster = work / "roster.csv"
     chosen = names[:students]
@@ -110,21 +146,15 @@ def exam_files(url: str, names: list[str], students: int, work: Path, env: dict[
     subprocess.run([QUIZZER, "exam", "build", "--roster", str(roster), "--questions", ",".join(EXAM_QUESTIONS),
                     "--title", "Department exam", "--seed", "7", "--out", str(out)],
                    env=env, check=True, stdout=subprocess.DEVNULL)
-    pool: dict[str, list[str]] = {q: [] for q in EXAM_QUESTIONS}
-    with Store(url) as store:
-        for question in EXAM_QUESTIONS:
-            for row in store.stream_regradable(question_id=question):
-                pool[question].extend(r.answer for r in row if r.answer and not r.family)
-                if len(pool[question]) >= 5000:
-                    break
+    pool = answer_pool(url)
     rnd = random.Random(0)
+    rows = [(f"s{i:05d}", q, varied_answer(rnd, pool[q])) for i in range(len(chosen)) for q in EXAM_QUESTIONS]
     answers = work / "answers.csv"
     with answers.open("w", newline="", encoding="utf-8") as stream:
         writer = csv.writer(stream)
         writer.writerow(["student_id", "question_id", "answer"])
-        for i in range(len(chosen)):
-            writer.writerows((f"s{i:05d}", q, rnd.choice(pool[q] or [""])) for q in EXAM_QUESTIONS)
-    return out / "manifest.json", answers
+        writer.writerows(rows)
+    return out / "manifest.json", answers, len({(q, a) for _, q, a in rows})
 
 
 def run_cases(label: str, url: str, args: argparse.Namespace) -> None:
@@ -138,7 +168,9 @@ def run_cases(label: str, url: str, args: argparse.Namespace) -> None:
         print(f"  {'baseline: one full scan of responses':<36} median {baseline:8.3f} s", flush=True)
         busiest, names = busiest_and_names(url)
         edited = edited_bank(work)
-        manifest, answers = exam_files(url, names, args.students, work, env)
+        manifest, answers, distinct = exam_files(url, names, args.students, work, env)
+        print(f"  exam answers: {args.students * len(EXAM_QUESTIONS):,}, of which {distinct:,} distinct "
+              "(question, text) pairs", flush=True)
         cases: list[tuple[str, list[str], int]] = [
             ("student report (busiest)", [QUIZZER, "report", "--user", busiest, "--out", str(work / "one.html")],
              args.runs),

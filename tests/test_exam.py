@@ -180,3 +180,34 @@ def test_chromium_prints_the_sheets_without_clipping(runner, roster, tmp_path):
         assert len([p for p in pages_text if f"sheet for {student}" in p]) == 1
     assert text.lower().count("time allowed") == 3
     assert "<script>alert(1)" in text.replace("\n", "").replace(" ", "")
+
+
+def test_an_answer_many_students_wrote_is_graded_once_and_marked_alike(runner, roster, tmp_path, shipped_bank):
+    from quizzer.scoring import Scorer
+    from quizzer.sheets.grade import TypedAnswer, grade_exam
+    from quizzer.sheets.manifest import read_manifest
+
+    class Counting(Scorer):
+        graded = 0
+
+        def grade_many(self, items):
+            items = list(items)
+            Counting.graded += len(items)
+            return super().grade_many(items)
+
+    out = tmp_path / "exam"
+    build(runner, roster, out)
+    loaded = read_manifest(out / "manifest.json", shipped_bank)
+    same = "XOR is not linearly separable, so a single perceptron never converges."
+    typed = {("1001", 1): TypedAnswer(same, 2), ("1002", 1): TypedAnswer(same, 3),
+             ("1003", 1): TypedAnswer("A perceptron draws one straight line.", 4),
+             ("1001", 2): TypedAnswer(same, 5)}  # the same words to another question are graded for it
+    results = grade_exam(loaded, shipped_bank, Counting(shipped_bank), typed, jobs=1)
+    assert Counting.graded == 3
+    first = {r.sheet.student.student_id: r.marks[0] for r in results}
+    alone = Scorer(shipped_bank).grade(shipped_bank.get(first["1001"].item.question_id), same)
+    assert first["1001"].score == first["1002"].score == alone.score
+    assert first["1001"].feedback == first["1002"].feedback == alone.feedback
+    assert first["1003"].score != first["1001"].score
+    second = next(r for r in results if r.sheet.student.student_id == "1001").marks[1]
+    assert second.score == Scorer(shipped_bank).grade(shipped_bank.get(second.item.question_id), same).score

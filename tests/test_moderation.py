@@ -186,3 +186,28 @@ def test_split_total_sums_exactly_in_half_marks_within_each_maximum(awarded, max
     shares = split_total(criteria, total)
     assert sum(shares) == total
     assert all(0 <= s <= m and s * 2 == int(s * 2) for s, m in zip(shares, maxima, strict=True))
+
+
+def test_neighbours_are_the_teachers_marks_and_the_latest_answers(store, shipped_bank, scorer, monkeypatch):
+    """A department's store has too many answers to a question to read for every
+    review: neighbours are every answer a teacher marked and the latest few."""
+    from quizzer.moderation import queue
+
+    q1 = shipped_bank.get("Q1")
+    marked = _answer(store, scorer, q1, "old", "XOR cannot be split by one line", when=NOW - timedelta(days=30))
+    commit(store, decide([_by_id(store)[marked]], Decision(total=2.0))[0], "teacher", NOW - timedelta(days=29))
+    middle = [_answer(store, scorer, q1, f"m{i}", f"some answer number {i}", when=NOW - timedelta(days=20 - i))
+              for i in range(3)]
+    latest = [_answer(store, scorer, q1, f"n{i}", f"another answer {i}", when=NOW - timedelta(days=5 - i))
+              for i in range(2)]
+    assert [r.id for r in store.neighbours("Q1", recent=2)] == [marked, *latest]
+    assert [r.id for r in store.neighbours("Q1", recent=10)] == [marked, *middle, *latest]
+    assert store.neighbours("Q2", recent=10) == []
+
+    # the teacher's old mark still reaches a new near-identical answer in a review of its session
+    monkeypatch.setattr(queue, "NEIGHBOURS", 1)
+    fresh = _answer(store, scorer, q1, "new", "XOR cannot be split by one line!")
+    session = _by_id(store)[fresh].session_id
+    (group,) = load_queue(shipped_bank, store, Filters(session_id=session, everything=True)).groups
+    assert _by_id(store)[fresh].score != 2.0, "the scorer disagrees with the teacher here"
+    assert f"moderated-neighbour:{marked}" in group.reasons

@@ -9,7 +9,8 @@ wrong, in this order (``TIERS``):
    earned only through similarity, part marks, evidence for a fact and its
    reverse, a swap, a guard that fired), least confident first;
 3. marks that disagree with those of near-identical or very similar answers to
-   the same question (a teacher's mark on the neighbour counts most);
+   the same question (a teacher's mark on the neighbour counts most): every
+   answer to it a teacher marked, and its latest few thousand answers;
 4. answers unlike the model answer and every graded sample, and answers stored
    before the scorer said how sure it was.
 
@@ -32,6 +33,7 @@ from .groups import Wording, cluster, near_pairs, wording
 
 __all__ = ["Filters", "Item", "Group", "Queue", "build_queue", "load_queue", "TIERS", "describe"]
 
+NEIGHBOURS = 5000  # latest answers to a question compared with those in scope, besides the teachers' marks
 TIERS = {"unreadable": 4, "absent": 4, "similarity-only": 3, "partial": 3, "fact-and-reverse": 3, "swap": 3,
          "guard": 3, "moderated-neighbour": 2.5, "group-disagrees": 2, "similar-disagrees": 2,
          "unlike-samples": 1, "not-assessed": 1}
@@ -239,8 +241,9 @@ def build_queue(bank: Bank, answers: Iterable[ResponseRecord], filters: Filters 
 
 
 def load_queue(bank: Bank, store, filters: Filters = Filters()) -> Queue:
-    """The queue for ``filters``, read from ``store``: the answers in scope, and
-    every answer to their questions as neighbours."""
+    """The queue for ``filters``, read from ``store``: the answers in scope, and as
+    their neighbours every answer to their questions that a teacher marked and the
+    ``NEIGHBOURS`` latest others (``Store.neighbours``)."""
     scoped = store.responses(session_id=filters.session_id, user=filters.user, question_id=filters.question_id,
                              since=filters.since, session_ids=filters.session_ids or None)
     questions = sorted({r.question_id for r in scoped
@@ -251,5 +254,5 @@ def load_queue(bank: Bank, store, filters: Filters = Filters()) -> Queue:
         seen = {r.id for r in scoped}
         everyone = list(scoped)
         for question_id in questions:
-            everyone.extend(r for r in store.responses(question_id=question_id) if r.id not in seen)
+            everyone.extend(r for r in store.neighbours(question_id, NEIGHBOURS) if r.id not in seen)
     return replace(build_queue(bank, everyone, filters), in_scope=len(scoped))

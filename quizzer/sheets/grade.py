@@ -189,19 +189,20 @@ def grade_exam(loaded: LoadedExam, bank: Bank, scorer,
 
     answered = {sid for sid, _ in answers}
     wanted = [(sheet.student.student_id, item) for sheet in loaded.exam.sheets for item in sheet.items]
-    free = [(sid, item) for sid, item in wanted if not item.family
-            and (found := answers.get((sid, item.number))) is not None and found.text.strip()]
+    # Each distinct (question, text) is graded once: the scorer is deterministic, and
+    # a class writes its short answers ("ReLU", "It overfits.") many times over.
+    free = list(dict.fromkeys((item.question_id, found.text) for sid, item in wanted if not item.family
+                              and (found := answers.get((sid, item.number))) is not None and found.text.strip()))
     chunks = [free[start:start + CHUNK] for start in range(0, len(free), CHUNK)]
-    work = ([(item.question_id, answers[(sid, item.number)].text) for sid, item in chunk] for chunk in chunks)
-    grades: dict[tuple[str, int], object] = {}
-    for chunk, results in zip(chunks, ordered_map(grade_chunk, work, (bank, scorer), jobs if len(chunks) > 1 else 1),
-                              strict=True):
-        grades.update(((sid, item.number), result) for (sid, item), result in zip(chunk, results, strict=True))
+    grades: dict[tuple[str, str], object] = {}
+    for chunk, results in zip(chunks, ordered_map(grade_chunk, iter(chunks), (bank, scorer),
+                                                  jobs if len(chunks) > 1 else 1), strict=True):
+        grades.update(zip(chunk, results, strict=True))
     results = []
     for sheet in loaded.exam.sheets:
         sid = sheet.student.student_id
-        marks = tuple(_mark(item, answers.get((sid, item.number)), grades.get((sid, item.number)))
-                      for item in sheet.items)
+        marks = tuple(_mark(item, found, grades.get((item.question_id, found.text)) if found else None)
+                      for item in sheet.items for found in [answers.get((sid, item.number))])
         results.append(StudentResult(sheet, marks, absent=sid not in answered))
     return results
 

@@ -184,13 +184,18 @@ class CriterionResult(Base):
     )
 
 
+def criterion_values(response_id: int, user_id: int, question_id: str, criteria: list[Any]) -> list[dict[str, Any]]:
+    """The ``criterion_results`` rows for a response's per-criterion JSON, as column values."""
+    return [{"response_id": response_id, "user_id": user_id, "question_id": question_id,
+             "criterion_id": str(c.get("id", "")), "awarded": float(c.get("awarded", 0)),
+             "max_marks": float(c.get("max", 0)), "misconception": c.get("misconception") or None,
+             "phrase": misconception_parts(c["misconception"])[0] if c.get("misconception") else None}
+            for c in criteria or []]
+
+
 def criterion_rows(response_id: int, user_id: int, question_id: str, criteria: list[Any]) -> list[CriterionResult]:
     """The table rows for a response's per-criterion JSON."""
-    return [CriterionResult(response_id=response_id, user_id=user_id, question_id=question_id,
-                            criterion_id=str(c.get("id", "")), awarded=float(c.get("awarded", 0)),
-                            max_marks=float(c.get("max", 0)), misconception=c.get("misconception") or None,
-                            phrase=misconception_parts(c["misconception"])[0] if c.get("misconception") else None)
-            for c in criteria or []]
+    return [CriterionResult(**values) for values in criterion_values(response_id, user_id, question_id, criteria)]
 
 
 class QuestionProgress(Base):

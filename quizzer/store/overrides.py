@@ -107,19 +107,20 @@ def undo(db: Session, response_id: int, now: datetime, rescheduling: Reschedulin
     return row
 
 
-def carried(db: Session, session_ids: Iterable[int]) -> dict[tuple[int, str, str], Override]:
-    """The overrides in force on these sessions' answers, by (position, question,
-    answer): what an exam graded again keeps where the student's answer is the same."""
+def carried(db: Session, session_ids: Iterable[int]) -> dict[tuple[int, int, str, str], Override]:
+    """The overrides in force on these sessions' answers, by (user id, position,
+    question, answer): what an exam graded again keeps where the student's answer
+    is the same."""
     ids = list(session_ids)
     if not ids:
         return {}
-    rows = db.execute(select(Response.position, Response.question_id, Response.answer, Override)
+    rows = db.execute(select(Response.user_id, Response.position, Response.question_id, Response.answer, Override)
                       .join(Override, Override.id == Response.override_id)
                       .where(Response.session_id.in_(ids))).all()
     kept = {}
-    for position, qid, answer, override in rows:
+    for user_id, position, qid, answer, override in rows:
         db.expunge(override)  # its row goes with the old session; the new one may take its id
-        kept[(position, qid, answer)] = override
+        kept[(user_id, position, qid, answer)] = override
     return kept
 
 

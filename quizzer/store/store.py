@@ -21,13 +21,13 @@ from dataclasses import replace as dataclass_replace
 from datetime import datetime
 from typing import TypeVar
 
-from sqlalchemy import Connection, and_, delete, false, func, or_, select, update
+from sqlalchemy import Connection, and_, delete, false, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..errors import NotFound, QuizzerError
 from ..limits import MAX_NAME_CHARS
-from . import failures, overrides, report_queries, summaries
+from . import failures, overrides, replace, report_queries, summaries
 from .bulk import BulkWriter, bulk_writer, chunks
 from .engine import make_engine
 from .migrate import upgrade
@@ -51,6 +51,7 @@ T = TypeVar("T")
 TIES = 5  # times a transaction is run when PostgreSQL keeps undoing it to let another writer through
 
 _MAX_SPAN = 1_000_000  # the widest id range one regrade read spans
+_RECORD_COLUMNS = (*NewResponse.__dataclass_fields__, "id", "session_id", "created_at", "override_id")
 _CHUNK = 500  # ids per IN (...) list: well inside every backend's limit on bound parameters
 
 
@@ -157,6 +158,33 @@ class Store:
                     if attempt == 2:  # another process kept creating it first; should never happen
                         raise
         raise AssertionError("unreachable")
+
+    def user_ids(self, names: Iterable[str], now: datetime) -> dict[str, int]:
+        """``user_id`` for many names: the known ones read in one query per chunk, the
+        new ones created together in one transaction (one by one, as ``user_id``
+        does, only if another process created one of them meanwhile)."""
+        names = list(dict.fromkeys(names))
+        for name in names:
+            check_user_name(name)
+        found: dict[str, int] = {}
+        with self._reading() as db:
+            for part in chunks(names, _CHUNK):
+                rows = db.execute(select(User.name, User.id).where(User.name.in_(part)))
+                found.update((name, user_id) for name, user_id in rows)
+        missing = [name for name in names if name not in found]
+        raced = False
+        if missing:
+            with self._failures(writing=True):
+                try:
+                    with self._sessions.begin() as db:
+                        rows = db.execute(insert(User).returning(User.id, sort_by_parameter_order=True),
+                                          [{"name": name, "created_at": now} for name in missing])
+                        found.update(zip(missing, map(int, rows.scalars()), strict=True))
+                except IntegrityError:  # another process created one of them first
+                    raced = True
+        if raced:
+            found.update((name, self.user_id(name, now)) for name in missing)
+        return found
 
     def users(self) -> list[str]:
         with self._reading() as db:
@@ -356,17 +384,34 @@ class Store:
             found = [r for r in found if r.session_id in sessions]
         return sorted(found, key=lambda r: r.id)
 
+    def neighbours(self, question_id: str, recent: int) -> list[ResponseRecord]:
+        """The answers to a question that a review queue compares others with: every
+        one a teacher marked, and the ``recent`` latest; oldest first. A department's
+        store holds hundreds of thousands of answers to each question, too many to
+        read for every review; the teachers' marks are what matter most."""
+        with self._reading() as db:
+            marked = db.execute(self._answers_query().where(
+                Response.id.in_(select(Override.response_id).where(Override.question_id == question_id)),
+                Response.override_id.is_not(None)))
+            found = {row.id: row for row in map(self._record, marked)}
+            latest = db.execute(self._answers_query().where(Response.question_id == question_id)
+                                .order_by(Response.id.desc()).limit(recent))
+            found.update((row.id, row) for row in map(self._record, latest))
+        return sorted(found.values(), key=lambda r: r.id)
+
     @staticmethod
     def _answers_query():
-        return (select(Response, User.name, Override.comment, Override.scorer_score)
+        """Stored answers as plain columns: building an ORM object per row costs more
+        than the query when a review queue or a regrade reads tens of thousands."""
+        return (select(*(getattr(Response, name) for name in _RECORD_COLUMNS), User.name, Override.comment,
+                       Override.scorer_score)
                 .join(User, User.id == Response.user_id)
                 .outerjoin(Override, Override.id == Response.override_id))
 
     def _responses(self, clauses: list) -> list[ResponseRecord]:
         with self._reading() as db:
             query = self._answers_query().where(*clauses).order_by(Response.id)
-            return [self._record(row, name, comment or "", scorer)
-                    for row, name, comment, scorer in db.execute(query)]
+            return [self._record(row) for row in db.execute(query)]
 
     @staticmethod
     def _regradable(query, question_id: str | None, stale: Mapping[str, str] | None):
@@ -406,7 +451,7 @@ class Store:
                 end = min(last + span, top)
                 rows = db.execute(query.where(Response.id > last, Response.id <= end)
                                   .order_by(Response.id).limit(batch)).all()
-                found = [self._record(row, name, comment or "", scorer) for row, name, comment, scorer in rows]
+                found = [self._record(row) for row in rows]
             if len(found) == batch:  # the range holds more: go on from the last one read
                 last, span = found[-1].id, max(batch, span // 2)
             else:
@@ -440,10 +485,11 @@ class Store:
         return sorted(found, key=lambda m: (m.session_id, m.position))
 
     @staticmethod
-    def _record(row: Response, user: str, comment: str = "", scorer_score: float | None = None) -> ResponseRecord:
-        fields = {name: getattr(row, name) for name in NewResponse.__dataclass_fields__}
-        return ResponseRecord(**fields, id=row.id, session_id=row.session_id, user=user, created_at=row.created_at,
-                              override_id=row.override_id, comment=comment, scorer_score=scorer_score)
+    def _record(row) -> ResponseRecord:
+        """A row of ``_answers_query`` as the record the callers use."""
+        *values, user, comment, scorer_score = row
+        return ResponseRecord(**dict(zip(_RECORD_COLUMNS, values, strict=True)), user=user, comment=comment or "",
+                              scorer_score=scorer_score)
 
     # review cards ----------------------------------------------------------
     def review_cards(self, user: str) -> dict[str, ReviewCard]:
@@ -531,31 +577,13 @@ class Store:
         """``replace_session`` for several students in ONE transaction (an exam's
         grading writes a chunk of students at a time): each student keeps either
         the old result or the new one, the teachers' overrides are carried as
-        there, and the summaries of the whole chunk are rebuilt once."""
+        there, and the summaries of the whole chunk are rebuilt once. The writes
+        are a few multi-row statements for the whole chunk (``replace``)."""
         replacements = list(replacements)
-        users = {r.user: self.user_id(r.user, now) for r in replacements}
+        users = self.user_ids([r.user for r in replacements], now)
 
         def work(db: Session) -> list[SessionInfo]:
-            infos = []
-            for r in replacements:
-                user_id = users[r.user]
-                previous = self._titled(db, r.user, r.kind, r.title)
-                kept = overrides.carried(db, [s.id for s in previous])
-                self._delete_sessions(db, previous, resummarise=False)
-                row = QuizSession(user_id=user_id, kind=r.kind, mode=r.mode, seed=r.seed, title=r.title,
-                                  settings=r.settings, plan=r.plan, started_at=now, ended_at=now)
-                db.add(row)
-                db.flush()
-                added = [Response(session_id=row.id, user_id=user_id, created_at=now, **a.__dict__)
-                         for a in r.responses]
-                db.add_all(added)
-                db.flush()  # one INSERT for the session's answers, their ids returned
-                db.add_all([c for a in added for c in criterion_rows(a.id, user_id, a.question_id, a.criteria)])
-                for answer in added:
-                    override = kept.get((answer.position, answer.question_id, answer.answer))
-                    if override is not None:
-                        overrides.reapply(db, answer, override)
-                infos.append(self._info(row, r.user, len(added)))
+            infos = replace.replace_sessions(db, replacements, users, now)
             db.flush()
             for part in chunks(sorted(set(users.values())), _CHUNK):
                 summaries.rebuild(db.connection(), user_ids=part)
