@@ -8,6 +8,10 @@ letters becomes the bank word within one edit (two for words of ten letters or
 more) when exactly one such word, beginning with the same letter, is nearest, so
 ``seperable`` and ``perceptorn`` are read right
 while ``height`` is not mistaken for ``weight`` unless the bank lacks ``height``.
+When two bank words of different stems are equally near (``noisey``: ``noise``
+and ``noisy``), the word is not corrected, but both keys are kept as its
+*alternatives*: a rubric phrase using either is still found there, so the
+phrase's other words, standing beside it, decide which was meant.
 """
 
 from __future__ import annotations
