@@ -187,3 +187,30 @@ def test_similarity_equals_scikit_learns_tfidf(scorer, shipped_bank):
     got = np.array(sim.cosine(sim.vectors(answers), sim.vectors(corpus)))
     assert got.shape == expected.shape
     assert np.abs(got - expected).max() < 1e-9
+
+
+def test_a_typo_between_two_bank_words_is_read_as_the_one_its_phrase_needs(scorer, shipped_bank):
+    # "noisey" is one edit from both "noise" and "noisy": the lexicon will not guess
+    # which was meant, but the phrase "gradient is noisy" standing there decides it
+    q13 = shipped_bank.get("Q13")
+    spelt = by_id(scorer.grade(q13, "Each SGD update uses one sample, so the gradient is noisy."))
+    typo = by_id(scorer.grade(q13, "Each SGD update uses one sample, so the gradient is noisey."))
+    assert typo["one-sample-estimate"].awarded == spelt["one-sample-estimate"].awarded == 1.0
+    assert "gradient is noisey" in typo["one-sample-estimate"].matched
+    assert scorer.lexicon.correct("noisey") == "noisey"  # still no guess out of context
+
+
+def test_only_long_unknown_words_tied_between_bank_words_get_alternatives():
+    from quizzer.scoring.concepts import Reading, compile_phrase
+    from quizzer.scoring.lexicon import Lexicon
+
+    lexicon = Lexicon(["the model has a mode", "a noisy gradient from noise", "the bias is added"])
+    assert set(lexicon.alternatives("modle")) == {lexicon.key("model"), lexicon.key("mode")}
+    assert lexicon.alternatives("model") == ()  # a bank word is itself
+    assert lexicon.alternatives("bais") == ()  # too short to tell a typo from another word
+    assert lexicon.alternatives("noisyy") == ()  # one nearest word: corrected, not a tie
+    assert lexicon.key("noisyy") == lexicon.key("noisy")
+    phrase = compile_phrase("simple model", lexicon)
+    assert Reading("a simple modle underfits", lexicon).find(phrase) is not None
+    assert Reading("a simple mould underfits", lexicon).find(phrase) is None
+    assert Reading("a simple modle does not underfit", lexicon).find(compile_phrase("model underfits", lexicon)) is None

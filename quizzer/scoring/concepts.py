@@ -82,6 +82,10 @@ class Reading:
         for index, key in enumerate(self.keys):
             if key:
                 self.positions.setdefault(key, []).append(index)
+                # a typo between two bank words stands for either ("noisey")
+                for other in lexicon.alternatives(self.tokens[index].word):
+                    if other != key:
+                        self.positions.setdefault(other, []).append(index)
 
     @property
     def content_keys(self) -> list[str]:

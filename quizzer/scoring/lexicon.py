@@ -8,6 +8,10 @@ letters becomes the bank word within one edit (two for words of ten letters or
 more) when exactly one such word, beginning with the same letter, is nearest, so
 ``seperable`` and ``perceptorn`` are read right
 while ``height`` is not mistaken for ``weight`` unless the bank lacks ``height``.
+When two bank words of different stems are equally near (``noisey``: ``noise``
+and ``noisy``), the word is not corrected, but both keys are kept as its
+*alternatives*: a rubric phrase using either is still found there, so the
+phrase's other words, standing beside it, decide which was meant.
 """
 
 from __future__ import annotations
@@ -54,6 +58,7 @@ class Lexicon:
         self._stemmer = EnglishStemmer()
         self._stems: dict[str, str] = {}
         self._corrections: dict[str, str] = {}
+        self._alternatives: dict[str, tuple[str, ...]] = {}
         self.vocabulary: set[str] = set()
         self._by_length: dict[int, list[str]] = {}
         self._synonyms = self._synonym_table()
@@ -83,6 +88,7 @@ class Lexicon:
         for word in self.vocabulary:
             self._by_length.setdefault(len(word), []).append(word)
         self._corrections.clear()
+        self._alternatives.clear()
 
     def stem(self, word: str) -> str:
         cached = self._stems.get(word)
@@ -94,15 +100,42 @@ class Lexicon:
 
     def correct(self, word: str) -> str:
         """The bank word this probably misspells, or ``word`` itself."""
-        if word in self.vocabulary or len(word) < 5 or not word.isalpha() or word in STOPWORDS or word in NEGATORS:
+        if not self._correctable(word):
             return word
         cached = self._corrections.get(word)
         if cached is None:
-            cached = self._nearest(word)
-            self._corrections[word] = cached
+            cached = self._resolve(word)
         return cached
 
-    def _nearest(self, word: str) -> str:
+    def alternatives(self, word: str) -> tuple[str, ...]:
+        """The keys of the bank words an unknown word is equally near when ``correct``
+        cannot choose between them ("noisey": "noise" or "noisy"; "modle": "mode" or
+        "model"), else nothing. A phrase that uses one of them is still found in the
+        word: the phrase's other words, standing beside it, say which was meant."""
+        if not self._correctable(word):
+            return ()
+        if word not in self._corrections:
+            self._resolve(word)
+        return self._alternatives.get(word, ())
+
+    def _correctable(self, word: str) -> bool:
+        return not (word in self.vocabulary or len(word) < 5 or not word.isalpha()
+                    or word in STOPWORDS or word in NEGATORS)
+
+    def _resolve(self, word: str) -> str:
+        """Correct ``word`` once, remembering the ties ``correct`` refused to guess."""
+        nearest = self._nearest(word)
+        stems = tuple(dict.fromkeys(self.stem(m) for m in nearest))
+        # Two equally near bank words: we cannot tell which was meant, so we guess neither,
+        # unless both share a stem (then either reading means the same thing).
+        correction = nearest[0] if len(stems) == 1 else word
+        self._corrections[word] = correction
+        if len(stems) > 1:
+            self._alternatives[word] = stems
+        return correction
+
+    def _nearest(self, word: str) -> list[str]:
+        """The bank words nearest ``word``, all at one distance, or none within reach."""
         # two edits only for long words: "measures" is two edits from "features"
         limit = 2 if len(word) >= 10 else 1
         candidates: list[str] = []
@@ -113,14 +146,9 @@ class Lexicon:
         candidates = [c for c in candidates if c[0] == word[0]]
         matches = process.extract(word, candidates, scorer=OSA.distance, score_cutoff=limit, limit=3)
         if not matches:
-            return word
+            return []
         best = min(score for _, score, _ in matches)
-        nearest = sorted({m for m, score, _ in matches if score == best})
-        # Two equally near bank words: we cannot tell which was meant, so we guess neither,
-        # unless both share a stem (then either reading means the same thing).
-        if len({self.stem(m) for m in nearest}) > 1:
-            return word
-        return nearest[0]
+        return sorted({m for m, score, _ in matches if score == best})
 
     def key(self, word: str) -> str:
         """The comparison key of a word: corrected, then stemmed."""
