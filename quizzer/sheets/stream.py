@@ -28,7 +28,7 @@ from ..errors import QuizzerError
 from ..parallel import ordered_map
 from ..templating import render
 from ..textfile import write_failure
-from .build import Exam
+from .build import Exam, with_variants
 
 __all__ = ["CHUNK", "Chunk", "PageContext", "document_parts", "render_chunks", "staging_folder",
            "remove_stale_staging", "sync_folder_tree", "move_pages"]
@@ -111,7 +111,7 @@ def _render_chunk(context: PageContext, bounds: tuple[int, int]) -> Chunk:
     questions = {q.id: q for q in exam.questions}
     date = exam.created_at.strftime("%d %B %Y")
     sheet_parts, key_parts = [], []
-    for sheet in exam.sheets[bounds[0]:bounds[1]]:
+    for sheet in map(with_variants, exam.sheets[bounds[0]:bounds[1]]):
         name = context.names[sheet.student.student_id]
         try:
             body = render("exam/sheet.html", exam=exam, sheet=sheet, questions=questions, date=date,

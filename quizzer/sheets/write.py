@@ -36,7 +36,7 @@ from ..errors import QuizzerError
 from ..parallel import default_jobs
 from ..templating import render
 from ..textfile import open_atomic, read_utf8, write_bytes, write_failure, write_utf8
-from .build import Exam
+from .build import Exam, with_variants
 from .folder import FolderContents, check_folder, clear_previous, student_filenames
 from .manifest import manifest_json
 from .stream import (
@@ -85,7 +85,7 @@ def _render(exam: Exam, paper: str) -> dict[str, str]:
     names = student_filenames([s.student.student_id for s in exam.sheets])
     files: dict[str, str] = {}
     sheet_parts, key_parts = [], []
-    for sheet in exam.sheets:
+    for sheet in map(with_variants, exam.sheets):
         name = names[sheet.student.student_id]
         body = render("exam/sheet.html", exam=exam, sheet=sheet, questions=questions, date=date,
                       answer_lines=answer_lines)
