@@ -16,6 +16,7 @@ from pathlib import Path
 from quizzer.cli import cli
 from quizzer.sheets import ExamSpec, build_exam, numbered_students, write_exam
 from quizzer.sheets.manifest import manifest_json
+from quizzer.sheets.roster import Student
 from quizzer.sheets.stream import CHUNK
 from quizzer.sheets.write import _render
 
@@ -27,7 +28,8 @@ def _tree(folder: Path) -> dict[str, bytes]:
 
 
 def test_streamed_output_equals_the_exam_rendered_whole_in_one_process(tmp_path, shipped_bank):
-    students = numbered_students(3 * CHUNK + 7)  # four chunks, the last one short
+    odd = Student("a/b 1", "Zoë \"Ångström\"\n<b>", {"group": "A\tB", "note": "محمد"})
+    students = [*numbered_students(3 * CHUNK + 6), odd]  # four chunks, the last one short
     spec = ExamSpec(title="Mid-term <b>&</b>", seed=11, questions=("Q1", "Q14"), numeric=3)
     exam = build_exam(shipped_bank, spec, students, NOW)
     written = write_exam(exam, tmp_path / "exam", paper="letter", jobs=2)

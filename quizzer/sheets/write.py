@@ -21,7 +21,6 @@ folder with a manifest holds a whole build.
 from __future__ import annotations
 
 import contextlib
-import json
 import math
 import shutil
 from concurrent.futures import ThreadPoolExecutor
@@ -38,7 +37,7 @@ from ..templating import render
 from ..textfile import open_atomic, read_utf8, write_bytes, write_failure, write_utf8
 from .build import Exam, with_variants
 from .folder import FolderContents, check_folder, clear_previous, student_filenames
-from .manifest import manifest_json
+from .manifest import manifest_pieces
 from .stream import (
     PageContext,
     document_parts,
@@ -110,7 +109,6 @@ def write_exam(exam: Exam, folder: Path, paper: str = "a4", pdf: bool = False, f
     folder = Path(folder)
     if pdf:
         _weasyprint()  # missing WeasyPrint stops the build before anything is written
-    manifest = json.dumps(manifest_json(exam), indent=2, ensure_ascii=False)
     names = student_filenames([s.student.student_id for s in exam.sheets])
     try:
         scheme = _document("scheme", f"{exam.spec.title} · marking scheme", render("exam/scheme.html", exam=exam),
@@ -123,7 +121,8 @@ def write_exam(exam: Exam, folder: Path, paper: str = "a4", pdf: bool = False, f
         contents, pdfs = _stream_build(exam, folder, paper, names, scheme if pdf else None, force,
                                        jobs or default_jobs())
         write_files(folder, {"marking-scheme.html": scheme, **pdfs})
-        write_utf8(folder / "manifest.json", manifest)
+        with open_atomic(folder / "manifest.json") as stream:
+            stream.writelines(manifest_pieces(exam))
     except BaseException:
         if created:
             with contextlib.suppress(OSError):
