@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import math
 import os
 import re
 import shutil
@@ -30,12 +31,24 @@ from ..templating import render
 from ..textfile import write_failure
 from .build import Exam, with_variants
 
-__all__ = ["CHUNK", "Chunk", "PageContext", "document_parts", "render_chunks", "staging_folder",
+__all__ = ["CHUNK", "PAPERS", "answer_lines", "Chunk", "PageContext", "document_parts", "render_chunks",
+           "staging_folder",
            "remove_stale_staging", "sync_folder_tree", "move_pages"]
 
 CHUNK = 25  # students a worker renders at once: a few chunks in flight stay a few MB
 STAGING = re.compile(r"^\.build\.(\d+)\.tmp$")
 _SEPARATOR = "\x00body\x00"
+PAPERS = {"a4": "A4", "letter": "letter"}
+LINES_PER_MARK = 3  # ruled lines of writing space per mark of a short-answer question
+
+
+def answer_lines(marks: float) -> int:
+    """How many ruled lines a short-answer box gets: three a mark, at least two."""
+    return max(2, math.ceil(marks * LINES_PER_MARK))
+
+
+def _document(kind: str, title: str, body: str, paper: str) -> str:
+    return render("exam/document.html", kind=kind, title=title, body=Markup(body), paper=PAPERS[paper])
 
 
 @dataclass(frozen=True)
@@ -59,8 +72,6 @@ class Chunk:
 def document_parts(kind: str, title: str, paper: str) -> tuple[str, str]:
     """The combined page's text before and after its body, so the body can be
     written piece by piece and the file still equals the page rendered whole."""
-    from .write import PAPERS
-
     page = render("exam/document.html", kind=kind, title=title, body=Markup(_SEPARATOR), paper=PAPERS[paper])
     head, separator, tail = page.partition(_SEPARATOR)
     if not separator or _SEPARATOR in tail:
@@ -104,8 +115,6 @@ def _write_page(path: Path, text: str) -> None:
 def _render_chunk(context: PageContext, bounds: tuple[int, int]) -> Chunk:
     """Render students ``bounds[0]:bounds[1]``, write their pages, return their bodies."""
     from jinja2 import TemplateError
-
-    from .write import _document, answer_lines
 
     exam = context.exam
     questions = {q.id: q for q in exam.questions}

@@ -21,7 +21,6 @@ folder with a manifest holds a whole build.
 from __future__ import annotations
 
 import contextlib
-import math
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -29,7 +28,6 @@ from pathlib import Path
 from typing import IO
 
 from jinja2 import TemplateError
-from markupsafe import Markup
 
 from ..errors import QuizzerError
 from ..parallel import default_jobs
@@ -39,7 +37,10 @@ from .build import Exam, with_variants
 from .folder import FolderContents, check_folder, clear_previous, student_filenames
 from .manifest import manifest_pieces
 from .stream import (
+    PAPERS,
     PageContext,
+    _document,
+    answer_lines,
     document_parts,
     move_pages,
     remove_stale_staging,
@@ -51,9 +52,7 @@ from .stream import (
 
 __all__ = ["WrittenExam", "write_exam", "write_files", "html_to_pdf", "pdf_bytes", "answer_lines", "PAPERS"]
 
-PAPERS = {"a4": "A4", "letter": "letter"}
 WRITERS = 8  # files written at once (see write_files)
-LINES_PER_MARK = 3  # ruled lines of writing space per mark of a short-answer question
 
 
 @dataclass(frozen=True)
@@ -65,15 +64,6 @@ class WrittenExam:
     scheme: Path
     pdfs: tuple[Path, ...] = ()
     replaced: FolderContents | None = field(default=None, compare=False)  # what was there before
-
-
-def answer_lines(marks: float) -> int:
-    """How many ruled lines a short-answer box gets: three a mark, at least two."""
-    return max(2, math.ceil(marks * LINES_PER_MARK))
-
-
-def _document(kind: str, title: str, body: str, paper: str) -> str:
-    return render("exam/document.html", kind=kind, title=title, body=Markup(body), paper=PAPERS[paper])
 
 
 def _render(exam: Exam, paper: str) -> dict[str, str]:
