@@ -29,7 +29,7 @@ from .errors import QuizzerError
 from .limits import MAX_CSV_BYTES, MAX_CSV_CELL
 
 __all__ = ["read_utf8", "read_csv", "CsvTable", "write_utf8", "write_bytes", "write_csv", "open_atomic", "csv_cell",
-           "remove_stale_temporaries", "FORMULA_STARTS"]
+           "remove_stale_temporaries", "write_failure", "FORMULA_STARTS"]
 
 TEMPORARY = re.compile(r"^\..+\.(\d+)\.tmp$")
 STALE_AFTER = 24 * 3600  # a temporary file this old is stale even if its PID was reused
@@ -164,7 +164,7 @@ def _sweep_once(folder: Path) -> None:
         remove_stale_temporaries(key)
 
 
-def _failure(path: Path, exc: OSError) -> QuizzerError:
+def write_failure(path: Path, exc: OSError) -> QuizzerError:
     """A write failure in words a teacher can act on."""
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return QuizzerError(f"The disk is full: could not write {path}.",
@@ -196,7 +196,7 @@ def open_atomic(path: Path | str, *, binary: bool = False, newline: str | None =
     except OSError as exc:
         with contextlib.suppress(OSError):
             temporary.unlink(missing_ok=True)
-        raise _failure(path, exc) from None
+        raise write_failure(path, exc) from None
     except BaseException:
         with contextlib.suppress(OSError):
             temporary.unlink(missing_ok=True)

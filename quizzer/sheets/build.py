@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -20,7 +20,8 @@ from ..bank import Bank, Question
 from ..errors import QuizzerError
 from .roster import Student
 
-__all__ = ["ExamSpec", "SheetItem", "StudentSheet", "Exam", "build_exam", "student_seed", "NUMERIC_MARKS"]
+__all__ = ["ExamSpec", "SheetItem", "StudentSheet", "Exam", "build_exam", "with_variants", "student_seed",
+           "NUMERIC_MARKS"]
 
 NUMERIC_MARKS = 1.0
 MAX_REDRAWS = 40
@@ -48,7 +49,7 @@ class SheetItem:
     marks: float
     family: str | None = None
     seed: int | None = None
-    variant: Any = field(default=None, compare=False, repr=False)  # regenerated, never stored
+    variant: Any = field(default=None, compare=False, repr=False)  # regenerated when needed, never stored
 
     def to_json(self) -> dict[str, Any]:
         return {"number": self.number, "label": self.label, "question_id": self.question_id,
@@ -72,6 +73,21 @@ class Exam:
     created_at: datetime
     questions: tuple[Question, ...]  # the short-answer questions, in sheet order
     sheets: tuple[StudentSheet, ...]
+
+
+def with_variants(sheet: StudentSheet) -> StudentSheet:
+    """The sheet with each numeric item's variant regenerated from its family and
+    seed, for rendering its page (a build keeps only the seeds, so memory stays
+    small for a large class)."""
+    from ..variants import generate
+
+    def filled(item: SheetItem) -> SheetItem:
+        if item.family is None or item.seed is None or item.variant is not None:
+            return item
+        return replace(item, variant=generate(item.family, item.seed))
+
+    items = tuple(map(filled, sheet.items))
+    return StudentSheet(sheet.student, items)
 
 
 def student_seed(exam_seed: int, student_id: str, attempt: int = 0) -> int:
@@ -114,7 +130,8 @@ def _numeric_item(number: int, question: Question, family: str, student: Student
         key = json.dumps(variant.params, sort_keys=True)
         if key not in used or spec.allow_repeats:
             used.add(key)
-            return SheetItem(number, family, question.id, NUMERIC_MARKS, family, seed, variant)
+            # the variant itself is not kept: 40,000 of them held 100 MB; pages regenerate it (with_variants)
+            return SheetItem(number, family, question.id, NUMERIC_MARKS, family, seed)
     raise QuizzerError(
         f"The numeric family '{family}' ran out of fresh numbers after {len(used)} students, "
         f"so student {student.student_id} would share numbers with another.",
