@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -153,3 +154,17 @@ def test_recall_shown_for_a_card_agrees_with_it_being_due():
     at_due = shown_recall(learnt.stability, learnt.last_review, learnt.due, learnt.due)
     assert at_due <= TARGET_RECALL + 0.03  # the interval is a whole number of days
     assert shown_recall(None, None, T0, T0) is None
+
+
+def test_a_long_series_is_thinned_to_its_stretches_first_last_lowest_and_highest():
+    from quizzer.reports.charts import MAX_POINTS, thin
+
+    rng = random.Random(3)
+    xs = sorted(rng.uniform(0, 1000) for _ in range(5000))
+    ys = [rng.random() for _ in xs]
+    kept = thin(xs, ys)
+    assert len(kept) <= MAX_POINTS and kept == sorted(set(kept))
+    assert {0, len(xs) - 1, ys.index(min(ys)), ys.index(max(ys))} <= set(kept)
+    assert thin(xs[:MAX_POINTS], ys[:MAX_POINTS]) == list(range(MAX_POINTS))  # short series are drawn whole
+    chart = line_chart([(T0 + timedelta(hours=x), y, "quiz") for x, y in zip(xs, ys, strict=True)])
+    assert chart.thinned and chart.total == 5000 and len(chart.points) <= MAX_POINTS

@@ -521,3 +521,26 @@ def test_a_damaged_database_is_a_message_not_a_traceback(runner, tmp_path):
     assert result.exit_code == 1, result.output
     assert "could not do this: no such table: question_progress" in result.output and str(path) in result.output
     assert result.exc_info is None or result.exc_info[0] is SystemExit
+
+
+def test_a_class_report_made_by_slices_in_workers_is_the_one_made_in_one_process(practised, shipped_bank, tmp_path,
+                                                                                 monkeypatch):
+    from quizzer.reports import slices
+
+    monkeypatch.setattr(slices, "PARALLEL_FROM", 10**9)
+    alone = class_report(shipped_bank, practised, tmp_path / "one", NOW)
+    monkeypatch.setattr(slices, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(slices.os, "cpu_count", lambda: 3)
+    together = class_report(shipped_bank, practised, tmp_path / "two", NOW)
+    assert [p.name for p in alone] == [p.name for p in together] and len(alone) > 12
+    assert all(a.read_bytes() == b.read_bytes() for a, b in zip(alone, together, strict=True))
+
+
+def test_id_ranges_cover_every_student_once():
+    from quizzer.reports.slices import id_ranges
+
+    ids = [1, 2, 5, 9, 10, 11, 40]
+    ranges = id_ranges(ids, 3)
+    assert len(ranges) == 3 and [i for i in ids if any(a <= i <= b for a, b in ranges)] == ids
+    assert all(b < c for (_, b), (c, _) in zip(ranges, ranges[1:], strict=False))  # noqa: RUF007
+    assert id_ranges([7], 4) == [(7, 7)]

@@ -48,11 +48,13 @@ def class_report(bank: Bank, store: Store, out_dir: Path, now: datetime,
     exam) into ``out_dir``; returns the files written, index.html first.
 
     ``student_pages=False`` writes the overview only (the table, statistics and
-    CSV; names are then not links): for a large class, the students' own pages
-    take longer than everything else together."""
+    CSV; names are then not links). A large class is read, built and drawn by a
+    worker process per core, each on its own slice of the students
+    (``slices``); the overview is written from what they send back."""
     from ..moderation.agreement import moderated_agreement
-    from .cohort import build_class_report
-    from .write import write_overview, write_student_pages
+    from .cohort import finish_class_report
+    from .slices import tally_class
+    from .write import check_class_folder, write_overview
 
     if session_id is None:
         title, scope, label = "all practice", Scope(), ""
@@ -63,11 +65,10 @@ def class_report(bank: Bank, store: Store, out_dir: Path, now: datetime,
                            "`quizzer stats --user NAME` lists a student's sessions.")
         title, ids = found
         scope, label = Scope(session_ids=ids), title
-    students = store.report_data(scope, with_sessions=False)
+    out_dir = Path(out_dir)
+    check_class_folder(out_dir)  # before any page is written
+    lines, tally, pages = tally_class(bank, store, scope, now, out_dir if student_pages else None, label=label,
+                                      back_label=f"class report: {title}")
     moderation = moderated_agreement(store, session_ids=scope.session_ids)
-    report = build_class_report(bank, list(students.values()), now, title, moderation)
-    written = write_overview(report, Path(out_dir), linked=student_pages)
-    if not student_pages:
-        return written
-    store.add_report_sessions(scope, students)  # the students' own pages chart every session
-    return written + write_student_pages(report, Path(out_dir), scope=label)
+    report = finish_class_report(bank, lines, tally, now, title, moderation)
+    return write_overview(report, out_dir, linked=student_pages) + pages

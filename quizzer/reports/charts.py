@@ -16,7 +16,9 @@ from typing import NamedTuple
 
 from ..words import count
 
-__all__ = ["Tick", "Point", "Bar", "LineChart", "BarChart", "line_chart", "histogram", "bar_chart", "hbar_chart"]
+__all__ = ["Tick", "Point", "Bar", "LineChart", "BarChart", "line_chart", "thin", "MAX_POINTS", "histogram",
+           "bar_chart",
+           "hbar_chart"]
 
 WIDTH, HEIGHT = 640, 240
 LEFT, RIGHT, TOP, BOTTOM = 48, 16, 12, 40
@@ -54,10 +56,15 @@ class LineChart:
     width: int = WIDTH
     height: int = HEIGHT
     plot: tuple[float, float, float, float] = (LEFT, TOP, WIDTH - RIGHT, HEIGHT - BOTTOM)
+    total: int = 0  # points in the series; more than ``points`` when it was thinned
 
     @property
     def path(self) -> str:
         return " ".join(f"{p.x},{p.y}" for p in self.trend)
+
+    @property
+    def thinned(self) -> bool:
+        return self.total > len(self.points)
 
 
 @dataclass(frozen=True)
@@ -93,9 +100,35 @@ def _date_ticks(start: datetime, end: datetime, count: int = 5) -> tuple[Tick, .
     return tuple(ticks)
 
 
+MAX_POINTS = 80  # dots (and trend vertices) one line chart draws at most
+STRETCHES = MAX_POINTS // 4  # a thinned series keeps up to four points of each stretch of time
+
+
+def thin(xs: Sequence[float], ys: Sequence[float], stretches: int = STRETCHES) -> list[int]:
+    """Which points of a long series to draw (their indexes, in order): all of
+    them up to ``4 * stretches``; beyond, the time axis is cut into ``stretches``
+    equal stretches and each keeps its first, last, lowest and highest point
+    (the M4 rule of time-series charts), so the series' first, last, minimum and
+    maximum are always drawn and its shape stays as it was. A page for a student
+    with thousands of sessions stays the size of one with eighty."""
+    if len(xs) <= 4 * stretches:
+        return list(range(len(xs)))
+    start, span = xs[0], (xs[-1] - xs[0]) or 1.0
+    stretch_of = [min(int((x - start) / span * stretches), stretches - 1) for x in xs]
+    kept: set[int] = set()
+    first = 0
+    for i in range(1, len(xs) + 1):
+        if i == len(xs) or stretch_of[i] != stretch_of[first]:  # points first .. i-1 make one stretch
+            part = range(first, i)
+            kept.update((first, i - 1, min(part, key=ys.__getitem__), max(part, key=ys.__getitem__)))
+            first = i
+    return sorted(kept)
+
+
 def line_chart(points: Sequence[tuple[datetime, float, str]], window: int = 5,
                x_label: str = "date", y_label: str = "score (% of marks)") -> LineChart | None:
-    """Scores over time: one dot per session, and the moving average of ``window`` sessions."""
+    """Scores over time: one dot per session, and the moving average of ``window``
+    sessions; a long series is thinned (``thin``), its average taken over all."""
     if not points:
         return None
     points = sorted(points, key=lambda p: p[0])
@@ -107,14 +140,17 @@ def line_chart(points: Sequence[tuple[datetime, float, str]], window: int = 5,
             return LEFT + (WIDTH - LEFT - RIGHT) / 2
         return round(LEFT + (WIDTH - LEFT - RIGHT) * (when - start).total_seconds() / span, 1)
 
-    dots, trend, total = [], [], 0.0
-    for i, (when, value, what) in enumerate(points):
-        day, across = _day(when), x(when)
-        dots.append(Point(across, _y(value), f"{day}: {value:.0%} ({what})"))
-        total += value - (points[i - window][1] if i >= window else 0.0)  # a running sum over the window
-        mean = total / min(i + 1, window)
-        trend.append(Point(across, _y(mean), f"{day}: average {mean:.0%}"))
-    return LineChart(tuple(dots), tuple(trend), _date_ticks(start, end), _percent_ticks(), x_label, y_label)
+    xs = [x(when) for when, _, _ in points]
+    values = [value for _, value, _ in points]
+    means, total = [], 0.0
+    for i, value in enumerate(values):
+        total += value - (values[i - window] if i >= window else 0.0)  # a running sum over the window
+        means.append(total / min(i + 1, window))
+    dots = tuple(Point(xs[i], _y(values[i]), f"{_day(points[i][0])}: {values[i]:.0%} ({points[i][2]})")
+                 for i in thin(xs, values))
+    trend = tuple(Point(xs[i], _y(means[i]), f"{_day(points[i][0])}: average {means[i]:.0%}")
+                  for i in thin(xs, means))
+    return LineChart(dots, trend, _date_ticks(start, end), _percent_ticks(), x_label, y_label, total=len(points))
 
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")

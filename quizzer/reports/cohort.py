@@ -27,9 +27,10 @@ import re
 import statistics
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypeVar
 
 from ..bank import Bank, Question
 from ..moderation.agreement import Agreement
@@ -38,8 +39,10 @@ from .charts import BarChart, histogram
 from .student import StudentReport, build_student_report, correcting_text, criterion_text
 
 __all__ = ["ClassReport", "StudentLine", "ItemStat", "CommonMisconception", "ModerationLine", "Moderation",
-           "build_class_report", "moderation_summary", "pearson", "slug", "SORT_KEYS", "MIN_STUDENTS"]
+           "build_class_report", "finish_class_report", "student_line", "page_names", "by_name", "ClassTally",
+           "moderation_summary", "pearson", "slug", "SORT_KEYS", "MIN_STUDENTS"]
 
+T = TypeVar("T")
 MIN_STUDENTS = 5  # below this a correlation means nothing; the report shows a dash
 WEAK_DISCRIMINATION = 0.2
 
@@ -57,6 +60,7 @@ class StudentLine:
     last: datetime | None
     due: int
     misconceptions: int
+    first: datetime | None = None  # first answer (for the class's date range)
 
 
 @dataclass(frozen=True)
@@ -188,43 +192,132 @@ def _spread(values: Sequence[float]) -> tuple[float | None, float | None]:
     return statistics.fmean(values), statistics.stdev(values) if len(values) > 1 else 0.0
 
 
+Pairs = list[tuple[float, float | None]]  # (the student's share on an item, on the rest of the test)
+
+
+@dataclass
+class ClassTally:
+    """What the class statistics need from each student, added up student by student.
+
+    Each student's share on an item and on the rest of the test is worked out
+    from that student's rows alone, so a slice of the class can be tallied in a
+    worker process that read only that slice, and the tallies of all slices
+    merged: the statistics come out the same however the class was split
+    (their sums are exact: ``math.fsum`` inside ``statistics``)."""
+
+    questions: defaultdict[str, Pairs] = field(default_factory=lambda: defaultdict(list))
+    question_answers: Counter[str] = field(default_factory=Counter)
+    criteria: defaultdict[tuple[str, str], Pairs] = field(default_factory=lambda: defaultdict(list))
+    criterion_answers: Counter[tuple[str, str]] = field(default_factory=Counter)
+    families: defaultdict[str, Pairs] = field(default_factory=lambda: defaultdict(list))
+    family_answers: Counter[str] = field(default_factory=Counter)
+    family_home: dict[str, str] = field(default_factory=dict)
+    misconceptions: Counter[tuple[str, str, str]] = field(default_factory=Counter)
+    misconceived_by: defaultdict[tuple[str, str, str], set[int]] = field(default_factory=lambda: defaultdict(set))
+    scoped: bool = False
+
+    def add(self, s: StudentData) -> None:
+        """Count one student in."""
+        saq = {r.question_id: (r.score, r.max) for r in s.questions if not r.numeric}
+        score = sum(v[0] for v in saq.values())
+        top = sum(v[1] for v in saq.values())
+
+        def rest(question_id: str) -> float | None:  # the student's share on the other short answers
+            own = saq.get(question_id, (0.0, 0.0))
+            return (score - own[0]) / (top - own[1]) if top - own[1] > 0 else None
+
+        for qid, (earned, out_of) in saq.items():
+            if out_of > 0:
+                self.questions[qid].append((earned / out_of, rest(qid)))
+        for r in s.questions:
+            if not r.numeric:
+                self.question_answers[r.question_id] += r.answers
+        for c in s.criteria:
+            if c.max > 0:
+                self.criteria[(c.question_id, c.criterion_id)].append((c.awarded / c.max, rest(c.question_id)))
+                self.criterion_answers[(c.question_id, c.criterion_id)] += c.marked
+        for f in s.families:
+            if f.max > 0:
+                self.families[f.family].append((f.score / f.max, rest(f.question_id)))
+                self.family_answers[f.family] += f.answers
+                self.family_home[f.family] = f.question_id
+        for m in s.misconceptions:
+            key = (m.question_id, m.criterion_id, m.text)
+            self.misconceptions[key] += m.times
+            self.misconceived_by[key].add(s.user_id)
+        self.scoped = self.scoped or s.scoped
+
+    def merge(self, other: ClassTally) -> None:
+        """Add another slice's tally to this one."""
+        for mine, theirs in ((self.questions, other.questions), (self.criteria, other.criteria),
+                             (self.families, other.families)):
+            for key, pairs in theirs.items():
+                mine[key].extend(pairs)  # type: ignore[index]
+        self.question_answers.update(other.question_answers)
+        self.criterion_answers.update(other.criterion_answers)
+        self.family_answers.update(other.family_answers)
+        self.family_home.update(other.family_home)
+        self.misconceptions.update(other.misconceptions)
+        for idea, who in other.misconceived_by.items():
+            self.misconceived_by[idea] |= who
+        self.scoped = self.scoped or other.scoped
+
+
+def student_line(s: StudentData, r: StudentReport, page: str) -> StudentLine:
+    """A student's row in the class table, from their data and report."""
+    totals = s.totals
+    return StudentLine(
+        name=s.name, page=page, answers=totals.answers if totals else 0, sessions=totals.sessions if totals else 0,
+        score=(totals.score / totals.max) if totals and totals.max else None,
+        mastery=r.overall.mastery, readiness=r.readiness.percent, seconds=r.seconds, last=r.last,
+        due=len(r.due), misconceptions=sum(m.count for m in r.misconceptions),
+        first=totals.first if totals else None,
+    )
+
+
+def by_name(items: Iterable[T], name: Callable[[T], str]) -> list[T]:
+    """``items`` in the order of the class table: by ``name(item)``, case aside."""
+    return sorted(items, key=lambda item: (name(item).casefold(), name(item)))
+
+
+def page_names(names: Iterable[str]) -> dict[str, str]:
+    """Each student's page file name, given in the order of the class table (so a
+    clash of names is always settled the same way)."""
+    taken: set[str] = set()
+    return {name: slug(name, taken) for name in names}
+
+
 def build_class_report(bank: Bank, students: Sequence[StudentData], now: datetime, title: str,
                        moderation: Agreement | None = None) -> ClassReport:
-    students = sorted(students, key=lambda s: (s.name.casefold(), s.name))
+    """The class report from every student's data, in this process (with each
+    student's own report kept for their page)."""
+    students = by_name(students, lambda s: s.name)
     reports = tuple(build_student_report(bank, s, now) for s in students)
-    taken: set[str] = set()
-    lines = tuple(
-        StudentLine(
-            name=s.name, page=slug(s.name, taken),
-            answers=s.totals.answers if s.totals else 0, sessions=s.totals.sessions if s.totals else 0,
-            score=(s.totals.score / s.totals.max) if s.totals and s.totals.max else None,
-            mastery=r.overall.mastery, readiness=r.readiness.percent, seconds=r.seconds, last=r.last,
-            due=len(r.due), misconceptions=sum(m.count for m in r.misconceptions),
-        )
-        for s, r in zip(students, reports, strict=True)
-    )
-    # each student's marks on short-answer questions, for "the rest of the test"
-    saq = {s.user_id: {r.question_id: (r.score, r.max) for r in s.questions if not r.numeric} for s in students}
-    totals = {uid: (sum(v[0] for v in rows.values()), sum(v[1] for v in rows.values())) for uid, rows in saq.items()}
+    pages = page_names(s.name for s in students)
+    tally = ClassTally()
+    for s in sorted(students, key=lambda s: s.user_id):  # as the slices of a class are tallied: the same sums
+        tally.add(s)
+    lines = [student_line(s, r, pages[s.name]) for s, r in zip(students, reports, strict=True)]
+    return finish_class_report(bank, lines, tally, now, title, moderation, reports)
 
-    def rest(uid: int, question_id: str) -> float | None:
-        score, top = totals[uid]
-        own = saq[uid].get(question_id, (0.0, 0.0))
-        return (score - own[0]) / (top - own[1]) if top - own[1] > 0 else None
 
-    items = tuple(_question_items(bank, students, saq, rest))
-    families = tuple(_family_items(bank, students, rest))
+def finish_class_report(bank: Bank, lines: Sequence[StudentLine], tally: ClassTally, now: datetime, title: str,
+                        moderation: Agreement | None = None,
+                        reports: tuple[StudentReport, ...] = ()) -> ClassReport:
+    """The class report from its students' lines (in the table's order) and their tally."""
+    lines = tuple(lines)
     scores = [line.score for line in lines if line.score is not None]
     return ClassReport(
         title=title, generated=now, students=lines,
         answers=sum(line.answers for line in lines),
         sessions=sum(line.sessions for line in lines),
-        first=min((s.totals.first for s in students if s.totals and s.totals.first), default=None),
-        last=max((s.totals.last for s in students if s.totals and s.totals.last), default=None),
+        first=min((line.first for line in lines if line.first), default=None),
+        last=max((line.last for line in lines if line.last), default=None),
         mean_score=sum(scores) / len(scores) if scores else None,
-        histogram=histogram(scores), items=items, families=families,
-        misconceptions=_common_misconceptions(bank, students), reports=reports,
-        scoped=any(s.scoped for s in students),
+        histogram=histogram(scores), items=tuple(_question_items(bank, tally)),
+        families=tuple(_family_items(bank, tally)),
+        misconceptions=_common_misconceptions(bank, tally), reports=reports,
+        scoped=tally.scoped,
         moderation=moderation_summary(bank, moderation) if moderation is not None else None,
     )
 
@@ -237,56 +330,25 @@ def _stat(key: str, question: Question, label: str, pairs: list[tuple[float, flo
                     pearson([x for x, _ in with_rest], [y for _, y in with_rest]), criteria)
 
 
-def _question_items(bank: Bank, students: Sequence[StudentData], saq, rest):
-    per_question: dict[str, list[tuple[float, float | None]]] = defaultdict(list)
-    answers: Counter[str] = Counter()
-    per_criterion: dict[tuple[str, str], list[tuple[float, float | None]]] = defaultdict(list)
-    criterion_answers: Counter[tuple[str, str]] = Counter()
-    for s in students:
-        for qid, (score, top) in saq[s.user_id].items():
-            if top > 0:
-                per_question[qid].append((score / top, rest(s.user_id, qid)))
-        for r in s.questions:
-            if not r.numeric:
-                answers[r.question_id] += r.answers
-        for c in s.criteria:
-            if c.max > 0:
-                share = c.awarded / c.max
-                per_criterion[(c.question_id, c.criterion_id)].append((share, rest(s.user_id, c.question_id)))
-                criterion_answers[(c.question_id, c.criterion_id)] += c.marked
-    scoped = any(s.scoped for s in students)
+def _question_items(bank: Bank, tally: ClassTally):
     for q in bank:
-        if scoped and not answers[q.id] and q.id not in per_question:
+        if tally.scoped and not tally.question_answers[q.id] and q.id not in tally.questions:
             continue  # an exam's report lists the exam's questions, not the whole bank
-        criteria = tuple(_stat(f"{q.id} / {c.id}", q, c.description, per_criterion[(q.id, c.id)],
-                               criterion_answers[(q.id, c.id)]) for c in q.rubric)
-        yield _stat(q.id, q, q.title, per_question.get(q.id, []), answers[q.id], criteria)
+        criteria = tuple(_stat(f"{q.id} / {c.id}", q, c.description, tally.criteria.get((q.id, c.id), []),
+                               tally.criterion_answers[(q.id, c.id)]) for c in q.rubric)
+        yield _stat(q.id, q, q.title, tally.questions.get(q.id, []), tally.question_answers[q.id], criteria)
 
 
-def _family_items(bank: Bank, students: Sequence[StudentData], rest):
-    pairs: dict[str, list[tuple[float, float | None]]] = defaultdict(list)
-    answers: Counter[str] = Counter()
-    home: dict[str, str] = {}
-    for s in students:
-        for f in s.families:
-            if f.max > 0:
-                pairs[f.family].append((f.score / f.max, rest(s.user_id, f.question_id)))
-                answers[f.family] += f.answers
-                home[f.family] = f.question_id
-    for family in sorted(pairs):
-        question = bank.get(home[family])
+def _family_items(bank: Bank, tally: ClassTally):
+    for family in sorted(tally.families):
+        question = bank.get(tally.family_home[family])
         if question is not None:
-            yield _stat(family, question, family.replace("_", " "), pairs[family], answers[family])
+            yield _stat(family, question, family.replace("_", " "), tally.families[family],
+                        tally.family_answers[family])
 
 
-def _common_misconceptions(bank: Bank, students: Sequence[StudentData], limit: int = 12):
-    counts: Counter[tuple[str, str, str]] = Counter()
-    who: dict[tuple[str, str, str], set[int]] = defaultdict(set)
-    for s in students:
-        for m in s.misconceptions:
-            key = (m.question_id, m.criterion_id, m.text)
-            counts[key] += m.times
-            who[key].add(s.user_id)
+def _common_misconceptions(bank: Bank, tally: ClassTally, limit: int = 12):
+    counts, who = tally.misconceptions, tally.misconceived_by
     ranked = sorted(counts, key=lambda k: (-len(who[k]), -counts[k], k))
     found = []
     for qid, cid, text in ranked:

@@ -2,10 +2,13 @@
 
 SQLite is set up for several quiz processes writing at once: WAL (readers never
 block the writer), foreign keys on, a 30-second busy timeout, and every
-transaction begun with ``BEGIN IMMEDIATE``. The last point matters: a deferred
-transaction that reads and then writes can fail at once with "database is
-locked" when another process got the write lock first, whatever the timeout;
-an immediate one waits its turn.
+transaction that may write begun with ``BEGIN IMMEDIATE``. The last point
+matters: a deferred transaction that reads and then writes can fail at once with
+"database is locked" when another process got the write lock first, whatever the
+timeout; an immediate one waits its turn. A connection marked ``READ_ONLY`` (the
+reports') begins a deferred transaction instead: it never writes, so it needs no
+write lock, reads one snapshot under WAL, and neither waits for a writer nor
+makes writers (or the other workers of the same report) wait for it.
 """
 
 from __future__ import annotations
@@ -16,7 +19,9 @@ from sqlalchemy.engine import make_url
 from ..config import sqlite_path
 from ..errors import StoreError
 
-__all__ = ["make_engine", "display_url", "BUSY_TIMEOUT_MS"]
+__all__ = ["make_engine", "display_url", "BUSY_TIMEOUT_MS", "READ_ONLY"]
+
+READ_ONLY = "quizzer_read_only"  # an execution option: this connection only reads
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -80,6 +85,7 @@ def _sqlite_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        reading = connection.get_execution_options().get(READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
     return engine

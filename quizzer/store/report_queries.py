@@ -45,7 +45,7 @@ from .report_rows import (
     TotalsRow,
 )
 
-__all__ = ["fetch", "attach_sessions", "exam_sessions", "Scope", "StudentData"]
+__all__ = ["fetch", "students", "attach_sessions", "exam_sessions", "Scope", "StudentData"]
 
 R, S, C = table_of(Response), table_of(QuizSession), table_of(CriterionResult)
 QP, CP, MC = table_of(QuestionProgress), table_of(CriterionProgress), table_of(MisconceptionCount)
@@ -70,9 +70,23 @@ def _raw(column):
     return type_coerce(column, String).label(column.name)
 
 
+def _of_users(column, scope: Scope, by_index: bool = True) -> list:
+    """The clauses that keep ``column`` (a user id) to the scope's student or slice of students.
+
+    ``by_index=False`` for a table that is better found by something else (the
+    answers of an exam's sessions, the few answers a teacher marked): a slice's
+    range of ids is then tested on ``user_id + 0``, which no index serves, as
+    otherwise SQLite walks the user-id index through half a million answers
+    (a second per slice) to find the few thousand the sessions hold."""
+    target = column if by_index else column + 0
+    clauses = [column == scope.user_id] if scope.user_id is not None else []
+    if scope.users is not None:
+        clauses.append(target.between(*scope.users))
+    return clauses
+
+
 def _where(table, scope: Scope):
-    clauses = [table.c.user_id == scope.user_id] if scope.user_id is not None else []
-    return and_(True, *clauses)
+    return and_(True, *_of_users(table.c.user_id, scope))
 
 
 def _progress_rows(db: Connection, scope: Scope):
@@ -81,7 +95,8 @@ def _progress_rows(db: Connection, scope: Scope):
         query = select(*(_raw(QP.c[name]) if name in ("first_at", "t1", "t2", "t3") else QP.c[name]
                          for name in summaries.QUESTION_COLUMNS)).where(_where(QP, scope))
     else:
-        query = summaries.question_summary(R.c.session_id.in_(scope.session_ids))
+        query = summaries.question_summary(and_(R.c.session_id.in_(scope.session_ids),
+                                                *_of_users(R.c.user_id, scope, by_index=False)))
     return db.execute(query).all()
 
 
@@ -113,15 +128,16 @@ def _answers(db: Connection, ids: list[int], chunk: int = 5_000) -> dict[int, st
     return found
 
 
-def _session_criteria(session_ids: tuple[int, ...]):
-    return C.c.response_id.in_(select(R.c.id).where(R.c.session_id.in_(session_ids)))
+def _session_criteria(scope: Scope):
+    return and_(C.c.response_id.in_(select(R.c.id).where(R.c.session_id.in_(scope.session_ids or ()))),
+                *_of_users(C.c.user_id, scope, by_index=False))
 
 
 def _criterion_rows(db: Connection, scope: Scope):
     if scope.session_ids is None:
         query = select(*(CP.c[name] for name in summaries.CRITERION_COLUMNS)).where(_where(CP, scope))
     else:
-        query = summaries.criterion_summary(_session_criteria(scope.session_ids))
+        query = summaries.criterion_summary(_session_criteria(scope))
     for user, qid, cid, n, missed, awarded, top in db.execute(query).all():
         yield user, CriterionRow(qid, cid, n, int(missed), float(awarded), float(top))
 
@@ -133,7 +149,7 @@ def _misconception_rows(db: Connection, scope: Scope):
                                    for name in summaries.MISCONCEPTION_COLUMNS)).where(_where(MC, scope))).all()
     else:
         rows = [tuple(r[name] for name in summaries.MISCONCEPTION_COLUMNS)
-                for r in summaries.misconception_summary(db, _session_criteria(scope.session_ids))]
+                for r in summaries.misconception_summary(db, _session_criteria(scope))]
     for user, qid, cid, phrase, n, seen, words in rows:
         yield user, MisconceptionRow(qid, cid, phrase, n, _utc(seen), words)
 
@@ -141,9 +157,7 @@ def _misconception_rows(db: Connection, scope: Scope):
 def _session_rows(db: Connection, scope: Scope):
     query = (select(S.c.user_id, S.c.id, S.c.kind, S.c.mode, S.c.title, _raw(S.c.started_at), S.c.answers, S.c.score,
                     S.c.max_score, S.c.seconds)
-             .where(S.c.answers > 0).order_by(S.c.started_at, S.c.id))
-    if scope.user_id is not None:
-        query = query.where(S.c.user_id == scope.user_id)
+             .where(S.c.answers > 0, *_of_users(S.c.user_id, scope)).order_by(S.c.started_at, S.c.id))
     if scope.session_ids is not None:
         query = query.where(S.c.id.in_(scope.session_ids))
     for user, sid, kind, mode, title, started, n, score, top, seconds in db.execute(query).all():
@@ -152,9 +166,8 @@ def _session_rows(db: Connection, scope: Scope):
 
 
 def _session_counts(db: Connection, scope: Scope) -> dict[int, int]:
-    query = select(S.c.user_id, func.count()).where(S.c.answers > 0).group_by(S.c.user_id)
-    if scope.user_id is not None:
-        query = query.where(S.c.user_id == scope.user_id)
+    query = select(S.c.user_id, func.count()).where(S.c.answers > 0, *_of_users(S.c.user_id, scope)).group_by(
+        S.c.user_id)
     if scope.session_ids is not None:
         query = query.where(S.c.id.in_(scope.session_ids))
     return dict(db.execute(query).all())
@@ -170,21 +183,22 @@ def _totals(questions: list[QuestionRow], sessions: int) -> TotalsRow | None:
 
 def _cards(db: Connection, scope: Scope):
     T = table_of(ReviewState)
-    query = select(T.c.user_id, T.c.question_id, _raw(T.c.due), T.c.reviews, T.c.stability, _raw(T.c.last_review))
-    if scope.user_id is not None:
-        query = query.where(T.c.user_id == scope.user_id)
+    query = select(T.c.user_id, T.c.question_id, _raw(T.c.due), T.c.reviews, T.c.stability,
+                   _raw(T.c.last_review)).where(*_of_users(T.c.user_id, scope))
     for user, qid, due, reviews, stability, last in db.execute(query).all():
         yield user, CardRow(qid, _utc(due), reviews, stability, _utc_or_none(last))
 
 
 def _moderated_rows(db: Connection, scope: Scope):
-    """The answers in scope whose mark a teacher set: few, so read whole."""
+    """The answers in scope whose mark a teacher set: few, so found from the
+    overrides (by their index), not by reading every answer for its override."""
     OV = table_of(Override)
     query = (select(R.c.user_id, R.c.id, R.c.question_id, R.c.session_id, S.c.kind, S.c.title, R.c.score,
                     R.c.max_score, OV.c.scorer_score, OV.c.comment, _raw(OV.c.created_at))
-             .join(OV, OV.c.id == R.c.override_id).join(S, S.c.id == R.c.session_id).order_by(R.c.id))
-    if scope.user_id is not None:
-        query = query.where(R.c.user_id == scope.user_id)
+             .select_from(OV).join(R, and_(R.c.id == OV.c.response_id, R.c.override_id == OV.c.id))
+             .join(S, S.c.id == R.c.session_id)
+             .where(*_of_users(R.c.user_id, scope, by_index=scope.user_id is not None))
+             .order_by(OV.c.response_id))  # the same order as the answers', but read from the overrides' index
     if scope.session_ids is not None:
         query = query.where(R.c.session_id.in_(scope.session_ids))
     for user, rid, qid, sid, kind, title, score, top, scorer, comment, when in db.execute(query).all():
@@ -198,14 +212,8 @@ def fetch(db: Connection, scope: Scope, with_sessions: bool = True) -> dict[int,
     ``with_sessions=False`` leaves out each session's row (only the score-over-time
     chart needs them, and a class has a hundred thousand); ``attach_sessions``
     adds them later."""
-    U = table_of(User)
-    users = select(U.c.id, U.c.name)
-    if scope.user_id is not None:
-        users = users.where(U.c.id == scope.user_id)
-    elif scope.session_ids is not None:
-        users = users.where(U.c.id.in_(select(S.c.user_id).where(S.c.id.in_(scope.session_ids))))
     scoped = scope.session_ids is not None
-    data = {uid: StudentData(uid, name, scoped=scoped) for uid, name in db.execute(users)}
+    data = {uid: StudentData(uid, name, scoped=scoped) for uid, name in students(db, scope)}
     questions, families = _question_rows(db, scope)
     grouped: dict[str, dict[int, list]] = defaultdict(lambda: defaultdict(list))
     for name, rows in (("questions", questions), ("families", families), ("criteria", _criterion_rows(db, scope)),
@@ -223,6 +231,15 @@ def fetch(db: Connection, scope: Scope, with_sessions: bool = True) -> dict[int,
     if with_sessions:
         attach_sessions(db, scope, data)
     return data
+
+
+def students(db: Connection, scope: Scope) -> list[tuple[int, str]]:
+    """(id, name) of every student in ``scope``, by id: who a class report covers."""
+    U = table_of(User)
+    users = select(U.c.id, U.c.name).where(*_of_users(U.c.id, scope)).order_by(U.c.id)
+    if scope.session_ids is not None and scope.user_id is None:
+        users = users.where(U.c.id.in_(select(S.c.user_id).where(S.c.id.in_(scope.session_ids))))
+    return [(uid, name) for uid, name in db.execute(users)]
 
 
 def attach_sessions(db: Connection, scope: Scope, data: dict[int, StudentData]) -> None:

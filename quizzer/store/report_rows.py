@@ -18,10 +18,14 @@ __all__ = ["Scope", "QuestionRow", "FamilyRow", "CriterionRow", "MisconceptionRo
 
 @dataclass(frozen=True)
 class Scope:
-    """Which responses a report reads: one student's, everybody's, or some sessions'."""
+    """Which responses a report reads: one student's, everybody's, or some sessions'.
+
+    ``users`` narrows any of them to the students with ids from its first to its
+    last (inclusive): the slice of a class one worker process reads for itself."""
 
     user_id: int | None = None
     session_ids: tuple[int, ...] | None = None
+    users: tuple[int, int] | None = None
 
 
 class QuestionRow(NamedTuple):

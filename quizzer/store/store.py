@@ -29,7 +29,7 @@ from ..errors import NotFound, QuizzerError
 from ..limits import MAX_NAME_CHARS
 from . import failures, overrides, replace, report_queries, summaries
 from .bulk import BulkWriter, bulk_writer, chunks
-from .engine import make_engine
+from .engine import READ_ONLY, make_engine
 from .migrate import upgrade
 from .models import CriterionResult, Override, QuizSession, Regrade, Response, ReviewState, User, criterion_rows
 from .records import (
@@ -129,9 +129,10 @@ class Store:
 
     @contextmanager
     def _connection(self) -> Iterator[Connection]:
-        """A Core connection for the report queries, which read rows, not objects."""
+        """A Core connection for the report queries, which read rows, not objects
+        (and only read: on SQLite its transaction takes no write lock)."""
         with self._failures(), self.engine.connect() as db:
-            yield db
+            yield db.execution_options(**{READ_ONLY: True})
 
     def check_writable(self, session_id: int) -> None:
         """Prove the store takes writes before a student types (a resumed quiz
@@ -677,6 +678,11 @@ class Store:
         ``report_queries.fetch``)."""
         with self._connection() as db:
             return report_queries.fetch(db, scope, with_sessions)
+
+    def report_students(self, scope: Scope) -> list[tuple[int, str]]:
+        """(id, name) of every student in ``scope``, by id (see ``report_queries.students``)."""
+        with self._connection() as db:
+            return report_queries.students(db, scope)
 
     def add_report_sessions(self, scope: Scope, students: dict[int, StudentData]) -> None:
         """Fill in what only the students' own pages show (their sessions, their
