@@ -554,11 +554,11 @@ class Store:
             User.name == user, QuizSession.kind == kind, QuizSession.title == title)))
 
     @staticmethod
-    def _delete_sessions(db: Session, rows: list[QuizSession], resummarise: bool = True) -> int:
+    def _delete_sessions(db: Session, rows: list[QuizSession]) -> int:
         for row in rows:
             db.delete(row)
         db.flush()
-        if rows and resummarise:
+        if rows:
             summaries.rebuild(db.connection(), user_id=rows[0].user_id)
         return len(rows)
 
