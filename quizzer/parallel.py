@@ -8,18 +8,26 @@ pickled but the chunks and their results. At most two chunks per worker are in
 flight, so memory stays flat however long the input; results come back in the
 order the chunks went in. Where fork is not available (not on Linux or macOS),
 or one job is asked for, the work runs in this process.
+
+``beside`` runs one piece of work in a forked process while this one goes on with
+another (an exam's review count while its result pages are written).
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
+import signal
+import sys
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
 from typing import Any, TypeVar
 
-__all__ = ["ordered_map", "default_jobs"]
+__all__ = ["ordered_map", "default_jobs", "beside", "die_with_parent"]
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -63,3 +71,72 @@ def ordered_map(work: Callable[[Any, Item], Result], items: Iterable[Item], cont
                 yield pending.popleft().result()
     finally:
         _CONTEXT = None
+
+
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+ORPHAN_CHECK_SECONDS = 0.5
+
+
+def die_with_parent(parent: int) -> None:
+    """A forked worker's first step: end it when the process that forked it ends.
+
+    A forked worker holds its own copy of the pipe it reads work from, so with the
+    parent killed (``kill -9`` leaves it no time to stop its pool) it would wait on
+    that pipe forever. On Linux the kernel kills it with its parent
+    (``PR_SET_PDEATHSIG``); everywhere, a watch thread ends it once its parent is
+    gone, and a parent already gone before either was set up is caught at once.
+    """
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent,), name="parent-watch", daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(ORPHAN_CHECK_SECONDS)
+    os._exit(1)
+
+
+def _send(parent: int, send, work: Callable[..., Any], args: tuple) -> None:
+    die_with_parent(parent)
+    try:
+        outcome = ("done", work(*args))
+    except BaseException as exc:  # told to the parent, which does the work itself and so raises it properly
+        outcome = ("failed", f"{type(exc).__name__}: {exc}")
+    try:
+        send.send(outcome)
+    finally:
+        send.close()
+        os._exit(0)  # no atexit handlers of the parent's (its pooled connections, its temporary files)
+
+
+def beside(work: Callable[..., Result], *args: Any, jobs: int | None = None) -> Callable[[], Result]:
+    """Start ``work(*args)`` in a forked process and return what waits for its
+    result, so that this process can do something else meanwhile. The result must
+    pickle. If the worker fails or dies, waiting runs ``work`` here instead, so a
+    failure is raised as it would be without a worker (and the work is never lost).
+    With one job, or where fork is not available, ``work`` runs when waited for."""
+    if (jobs if jobs is not None else default_jobs()) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return lambda: work(*args)
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    process = context.Process(target=_send, args=(os.getpid(), send, work, args), daemon=True)
+    process.start()
+    send.close()
+
+    def wait() -> Result:
+        try:
+            kind, value = receive.recv()
+        except (EOFError, OSError):
+            kind, value = "failed", "the worker ended without an answer"
+        finally:
+            receive.close()
+            process.join()
+        return value if kind == "done" else work(*args)
+
+    return wait

@@ -211,3 +211,40 @@ def test_an_answer_many_students_wrote_is_graded_once_and_marked_alike(runner, r
     assert first["1003"].score != first["1001"].score
     second = next(r for r in results if r.sheet.student.student_id == "1001").marks[1]
     assert second.score == Scorer(shipped_bank).grade(shipped_bank.get(second.item.question_id), same).score
+
+
+def test_graded_students_come_out_in_order_before_the_whole_class_is_graded(runner, roster, tmp_path,
+                                                                           shipped_bank, monkeypatch):
+    """``grade_exam_stream`` hands a student on once their own answers are graded, so
+    ``exam grade`` stores the first chunks while the workers grade the rest."""
+    import quizzer.scoring.batch as batch
+    from quizzer.scoring import Scorer
+    from quizzer.sheets.grade import TypedAnswer, grade_exam, grade_exam_stream
+    from quizzer.sheets.manifest import read_manifest
+
+    class Counting(Scorer):
+        graded = 0
+
+        def grade_many(self, items):
+            items = list(items)
+            Counting.graded += len(items)
+            return super().grade_many(items)
+
+    out = tmp_path / "exam"
+    build(runner, roster, out)
+    loaded = read_manifest(out / "manifest.json", shipped_bank)
+    typed = {(sheet.student.student_id, item.number): TypedAnswer(f"{sheet.student.student_id} says the gradient "
+                                                                  f"vanishes at item {item.number}.", 2)
+             for sheet in loaded.exam.sheets for item in sheet.items if not item.family}
+    monkeypatch.setattr(batch, "CHUNK", 1)  # one answer per chunk: every student waits for chunks of their own
+    scorer = Counting(shipped_bank)
+    stream = grade_exam_stream(loaded, shipped_bank, scorer, typed, jobs=1)
+    first = next(stream)
+    assert first.sheet.student.student_id == loaded.exam.sheets[0].student.student_id
+    assert 0 < Counting.graded < len(typed), "the first student came out before the rest were graded"
+    streamed = [first, *stream]
+    assert Counting.graded == len(typed)
+    collected = grade_exam(loaded, shipped_bank, Scorer(shipped_bank), typed, jobs=2)
+    assert [r.sheet.student.student_id for r in streamed] == [s.student.student_id for s in loaded.exam.sheets]
+    assert [[m.score for m in r.marks] for r in streamed] == [[m.score for m in r.marks] for r in collected]
+    assert [[m.feedback for m in r.marks] for r in streamed] == [[m.feedback for m in r.marks] for r in collected]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import click
@@ -106,9 +107,10 @@ def grade_exam_command(app: AppContext, manifest: Path, answers: Path, out: Path
 
     The marks are stored first and marks.csv and results/ written from the store,
     so a teacher's marks kept from an earlier grading (the same answer) show."""
+    from ..moderation.queue import review_size_beside
     from ..quiz.session import utcnow
     from ..sheets.folder import check_grade_folder
-    from ..sheets.grade import grade_exam, grading_notes, read_exam_answers
+    from ..sheets.grade import grade_exam_stream, read_exam_answers
     from ..sheets.manifest import read_manifest
     from ..sheets.record import store_results
     from ..sheets.refresh import write_stored_results
@@ -126,25 +128,30 @@ def grade_exam_command(app: AppContext, manifest: Path, answers: Path, out: Path
         click.echo(f"Skipped {problem}", err=True)
     from ..parallel import default_jobs
 
-    results = grade_exam(loaded, bank, app.scorer(), typed, jobs=jobs or default_jobs())
-    for note in grading_notes(results):
-        click.echo(f"Warning: {note}", err=True)
+    graded = grade_exam_stream(loaded, bank, app.scorer(), typed, jobs=jobs or default_jobs())
+    results: list = []
     marks: Path | None
     if no_store:
+        results = list(graded)
+        _warn(results)
         marks = write_results(results, loaded.exam, folder)
     else:
         store = app.store()
-        try:
-            store_results(store, loaded.exam, results, utcnow(), folder=folder, manifest=manifest)
+        try:  # each chunk of students is stored while the next is graded
+            store_results(store, loaded.exam, _kept(graded, results), utcnow(), folder=folder, manifest=manifest)
+            _warn(results)
         except QuizzerError:
             click.echo(f"Nothing was written to {folder}: marks.csv and results/ are written from the progress "
                        "store once it holds the marks (--no-store writes them without the store).", err=True)
             raise
+        ids = sorted(s.id for s in store.titled_sessions("exam", loaded.exam.exam_id))
+        review = review_size_beside(bank, store, ids) if ids else None  # counted while the pages are written
         marks = write_stored_results(store, loaded, folder).marks
     click.echo(f"Graded {len(results)} students into {marks} and {folder / 'results'}.")
     if not no_store:
-        ids = _say_sessions(store, loaded.exam.exam_id)
-        _say_review(bank, store, ids)
+        _say_sessions(ids)
+        if review is not None:
+            _say_review(review(), ids)
     if problems:
         raise click.ClickException(f"{len(problems)} row(s) of {answers} were skipped (listed above).")
 
@@ -173,27 +180,35 @@ def results_command(app: AppContext, manifest: Path, out: Path | None) -> None:
                "from the progress store.")
 
 
-def _say_sessions(store, exam_id: str) -> list[int]:
+def _kept(results: Iterable, into: list) -> Iterator:
+    """``results`` passed on, each also kept in ``into``."""
+    for result in results:
+        into.append(result)
+        yield result
+
+
+def _warn(results: list) -> None:
+    from ..sheets.grade import grading_notes
+
+    for note in grading_notes(results):
+        click.echo(f"Warning: {note}", err=True)
+
+
+def _say_sessions(ids: list[int]) -> None:
     """The session ids the store gave this exam, and the report command that uses one."""
-    ids = sorted(s.id for s in store.titled_sessions("exam", exam_id))
     if ids:
         click.echo(f"Stored {len(ids)} exam sessions in the progress store (session ids {_ranges(ids)}).")
         click.echo(f"  Class report for this exam: quizzer report --class --session {ids[0]}")
-    return ids
 
 
-def _say_review(bank, store, session_ids: list[int]) -> None:
+def _say_review(size: tuple[int, int], session_ids: list[int]) -> None:
     """How many of the exam's answers the review queue holds, and the commands that review them."""
-    from ..moderation.queue import Filters, load_queue
-
-    if not session_ids:
-        return
-    queue = load_queue(bank, store, Filters(session_ids=frozenset(session_ids)))
-    if not queue.answers:
+    answers, groups = size
+    if not answers:
         click.echo("No answer needs review: the scorer is sure of every mark.")
         return
-    click.echo(f"{words.count(queue.answers, 'answer')} {'needs' if queue.answers == 1 else 'need'} review "
-               f"({words.count(len(queue.groups), 'group')}): quizzer moderate --session {session_ids[0]}")
+    click.echo(f"{words.count(answers, 'answer')} {'needs' if answers == 1 else 'need'} review "
+               f"({words.count(groups, 'group')}): quizzer moderate --session {session_ids[0]}")
     click.echo(f"  or in a spreadsheet: quizzer moderate export --session {session_ids[0]} --out queue.csv")
 
 

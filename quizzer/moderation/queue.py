@@ -23,7 +23,7 @@ marks them all; the group's place is that of its riskiest member.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -31,7 +31,8 @@ from ..bank import Bank
 from ..store import ResponseRecord
 from .groups import Wording, cluster, near_pairs, wording
 
-__all__ = ["Filters", "Item", "Group", "Queue", "build_queue", "load_queue", "TIERS", "describe"]
+__all__ = ["Filters", "Item", "Group", "Queue", "build_queue", "load_queue", "TIERS", "describe", "review_size",
+           "review_size_beside"]
 
 NEIGHBOURS = 5000  # latest answers to a question compared with those in scope, besides the teachers' marks
 TIERS = {"unreadable": 4, "absent": 4, "similarity-only": 3, "partial": 3, "fact-and-reverse": 3, "swap": 3,
@@ -256,3 +257,31 @@ def load_queue(bank: Bank, store, filters: Filters = Filters()) -> Queue:
         for question_id in questions:
             everyone.extend(r for r in store.neighbours(question_id, NEIGHBOURS) if r.id not in seen)
     return replace(build_queue(bank, everyone, filters), in_scope=len(scoped))
+
+
+def review_size(bank: Bank, store, session_ids: Iterable[int]) -> tuple[int, int]:
+    """How many of these sessions' answers the review queue holds, and in how many
+    groups: what ``exam grade`` tells the teacher once the marks are stored."""
+    queue = load_queue(bank, store, Filters(session_ids=frozenset(session_ids)))
+    return queue.answers, len(queue.groups)
+
+
+def _review_size_in(bank: Bank, url: str, session_ids: tuple[int, ...]) -> tuple[int, int]:
+    from ..store import Store
+
+    with Store(url) as own:  # a forked worker's own connection: the inherited ones are the parent's
+        return review_size(bank, own, session_ids)
+
+
+def review_size_beside(bank: Bank, store, session_ids: Iterable[int]) -> Callable[[], tuple[int, int]]:
+    """``review_size`` counted in a worker process while this one goes on (an
+    exam's marks.csv and result pages take as long as its queue: 2.9 and 3.3 s for
+    2,000 students), returned as what waits for it. A store in memory is seen by
+    this process only, so it is counted here, when waited for."""
+    from ..config import sqlite_path
+    from ..parallel import beside
+
+    ids = tuple(sorted(session_ids))
+    if store.url.startswith("sqlite") and sqlite_path(store.url) is None:
+        return lambda: review_size(bank, store, ids)
+    return beside(_review_size_in, bank, store.url, ids)

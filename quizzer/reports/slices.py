@@ -12,7 +12,7 @@ class table and the slice's tally of the item statistics. Nothing is read or
 built twice, no report crosses between processes, and the merged tallies give
 the same overview as one process reading everyone (``cohort.ClassTally``).
 
-Workers die with the report (``write._die_with``): a report killed with
+Workers die with the report (``parallel.die_with_parent``): a report killed with
 ``kill -9`` leaves no process behind. Where fork is not available, or the
 database is SQLite in memory (which another process cannot open), or the class
 is small, the one process reads the whole class as a single slice.
@@ -30,11 +30,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..config import sqlite_path
+from ..parallel import die_with_parent
 from ..store.report_rows import Scope
 from ..textfile import write_utf8
 from .cohort import ClassTally, StudentLine, by_name, page_names, student_line
 from .student import StudentReport, build_student_report
-from .write import COURSE, _die_with, render
+from .write import COURSE, render
 
 if TYPE_CHECKING:
     from ..bank import Bank
@@ -103,7 +104,7 @@ _JOB: Slices | None = None  # set just before the workers are forked
 
 
 def _start_worker(parent: int) -> None:
-    _die_with(parent)
+    die_with_parent(parent)
     if _JOB is not None:  # the parent's pooled connections are the parent's: let go of them unclosed
         _JOB.store.engine.dispose(close=False)
 

@@ -16,16 +16,12 @@ or essay at the same place is refused before anything is written.
 
 from __future__ import annotations
 
-import contextlib
 import multiprocessing
 import os
-import signal
-import sys
-import threading
-import time
 from pathlib import Path
 
 from ..errors import QuizzerError
+from ..parallel import die_with_parent
 from ..progress.schedule import TARGET_RECALL
 from ..templating import render as render_template
 from ..textfile import csv_cell, remove_stale_temporaries, write_csv, write_utf8
@@ -149,33 +145,6 @@ PARALLEL_FROM = 100  # fewer pages than this are quicker drawn than a pool is st
 _PAGES: tuple[ClassReport, Path, str] | None = None
 
 
-PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
-ORPHAN_CHECK_SECONDS = 0.5
-
-
-def _die_with(parent: int) -> None:
-    """A worker's initializer: end this worker when the report that forked it ends.
-
-    A forked worker holds its own copy of the pipe it reads work from, so with the
-    parent killed (``kill -9`` leaves it no time to stop its pool) it would wait on
-    that pipe forever. On Linux the kernel kills it with its parent
-    (``PR_SET_PDEATHSIG``); everywhere, a watch thread ends it once its parent is
-    gone, and a parent already gone before either was set up is caught at once.
-    """
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError, AttributeError):
-            import ctypes
-
-            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    if os.getppid() != parent:
-        os._exit(1)
-    threading.Thread(target=_watch_parent, args=(parent,), name="parent-watch", daemon=True).start()
-
-
-def _watch_parent(parent: int) -> None:
-    while os.getppid() == parent:
-        time.sleep(ORPHAN_CHECK_SECONDS)
-    os._exit(1)
 
 
 def _write_pages(indexes: range) -> list[str]:
@@ -209,7 +178,7 @@ def write_student_pages(report: ClassReport, folder: Path, *, scope: str = "",
             return [Path(p) for p in _write_pages(range(count))]
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_die_with,
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=die_with_parent,
                                  initargs=(os.getpid(),)) as pool:
             chunks = pool.map(_write_pages, [range(i, count, workers) for i in range(workers)])
             written = {Path(p) for chunk in chunks for p in chunk}

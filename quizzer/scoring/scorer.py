@@ -159,7 +159,7 @@ class Scorer:
         answers = [unwrap_lines(answer[:MAX_ANSWER_CHARS]) for _, answer in items]
         self._readings = {a: Reading(a, self.lexicon) for a in answers}
         try:
-            vectors = self.similarity.vectors(answers)
+            vectors, word_rows = self.similarity.vectors_and_words(answers)
             by_question: dict[str, list[int]] = {}
             for index, (question, _) in enumerate(items):
                 by_question.setdefault(question.id, []).append(index)
@@ -174,8 +174,7 @@ class Scorer:
                     sims.update(zip(indexes, self.similarity.cosine(filtered, compiled.references), strict=True))
                 else:
                     sims.update(zip(indexes, self.similarity.cosine(rows, compiled.references), strict=True))
-                nearest.update((i, self.similarity.nearest(row, compiled.known))
-                               for i, row in zip(indexes, rows, strict=True))
+                nearest.update((i, self.similarity.nearest(word_rows[i], compiled.known)) for i in indexes)
             return [self._grade(q, self._readings[answers[i]], answers[i], sims[i], nearest[i])
                     for i, (q, _) in enumerate(items)]
         finally:

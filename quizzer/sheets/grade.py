@@ -14,6 +14,7 @@ say "write", not "type" (the quiz's own wording comes from ``answers``).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +25,8 @@ from ..textfile import read_csv
 from .build import SheetItem, StudentSheet
 from .manifest import LoadedExam
 
-__all__ = ["TypedAnswer", "ItemMark", "StudentResult", "read_exam_answers", "grade_exam", "grading_notes",
+__all__ = ["TypedAnswer", "ItemMark", "StudentResult", "read_exam_answers", "grade_exam", "grade_exam_stream",
+           "grading_notes",
            "unreadable_reason"]
 
 COLUMNS = ("student_id", "question_id", "answer")
@@ -181,30 +183,49 @@ def _mark(item: SheetItem, answer: TypedAnswer | None, graded) -> ItemMark:
 
 def grade_exam(loaded: LoadedExam, bank: Bank, scorer,
                answers: dict[tuple[str, int], TypedAnswer], jobs: int = 1) -> list[StudentResult]:
-    """Every student of the manifest, in its order, marked against their own sheet.
-    The free-text answers of the whole class are graded in chunks with the
-    scorer's batch path, on ``jobs`` processes."""
+    """Every student of the manifest, in its order, marked against their own sheet
+    (``grade_exam_stream``, collected)."""
+    return list(grade_exam_stream(loaded, bank, scorer, answers, jobs))
+
+
+def grade_exam_stream(loaded: LoadedExam, bank: Bank, scorer,
+                      answers: dict[tuple[str, int], TypedAnswer], jobs: int = 1) -> Iterator[StudentResult]:
+    """Every student of the manifest, in its order, each as soon as their answers
+    are graded. The free-text answers of the whole class are graded in chunks with
+    the scorer's batch path, on ``jobs`` processes; while the workers grade, the
+    caller can store the students already done (``store_results`` takes this
+    stream), so the two overlap instead of following each other."""
     from ..parallel import ordered_map
     from ..scoring.batch import CHUNK, grade_chunk
 
     answered = {sid for sid, _ in answers}
-    wanted = [(sheet.student.student_id, item) for sheet in loaded.exam.sheets for item in sheet.items]
+    sheets = loaded.exam.sheets
     # Each distinct (question, text) is graded once: the scorer is deterministic, and
     # a class writes its short answers ("ReLU", "It overfits.") many times over.
-    free = list(dict.fromkeys((item.question_id, found.text) for sid, item in wanted if not item.family
-                              and (found := answers.get((sid, item.number))) is not None and found.text.strip()))
+    texts = [[(item.question_id, found.text) for item in sheet.items if not item.family
+              and (found := answers.get((sheet.student.student_id, item.number))) is not None and found.text.strip()]
+             for sheet in sheets]
+    free = list(dict.fromkeys(key for keys in texts for key in keys))
+    chunk_of = {key: index // CHUNK for index, key in enumerate(free)}
+    ready_after = [max((chunk_of[key] for key in keys), default=-1) for keys in texts]  # the chunk a student waits for
     chunks = [free[start:start + CHUNK] for start in range(0, len(free), CHUNK)]
     grades: dict[tuple[str, str], object] = {}
-    for chunk, results in zip(chunks, ordered_map(grade_chunk, iter(chunks), (bank, scorer),
-                                                  jobs if len(chunks) > 1 else 1), strict=True):
-        grades.update(zip(chunk, results, strict=True))
-    results = []
-    for sheet in loaded.exam.sheets:
+
+    def result(sheet: StudentSheet) -> StudentResult:
         sid = sheet.student.student_id
         marks = tuple(_mark(item, found, grades.get((item.question_id, found.text)) if found else None)
                       for item in sheet.items for found in [answers.get((sid, item.number))])
-        results.append(StudentResult(sheet, marks, absent=sid not in answered))
-    return results
+        return StudentResult(sheet, marks, absent=sid not in answered)
+
+    done = 0
+    graded = ordered_map(grade_chunk, iter(chunks), (bank, scorer), jobs if len(chunks) > 1 else 1)
+    for number, (chunk, results) in enumerate(zip(chunks, graded, strict=True)):
+        grades.update(zip(chunk, results, strict=True))
+        while done < len(sheets) and ready_after[done] <= number:
+            yield result(sheets[done])
+            done += 1
+    for sheet in sheets[done:]:
+        yield result(sheet)
 
 
 def grading_notes(results: list[StudentResult]) -> list[str]:

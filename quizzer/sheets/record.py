@@ -14,9 +14,12 @@ being told where they are.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
+from itertools import islice
 from pathlib import Path
 
+from ..store import NewResponse, Replacement
 from .build import Exam
 from .grade import StudentResult
 
@@ -45,28 +48,32 @@ def _doubts(result: StudentResult, mark) -> dict:
 STUDENTS_PER_TRANSACTION = 50  # each a whole student; the summaries rebuilt once per chunk
 
 
-def store_results(store, exam: Exam, results: list[StudentResult], now: datetime, *,
+def store_results(store, exam: Exam, results: Iterable[StudentResult], now: datetime, *,
                   folder: Path | None = None, manifest: Path | None = None) -> int:
     """Record each student's exam as a finished session; grading again replaces it.
-    With ``folder`` and ``manifest``, the sessions say where the marks were written."""
-    from ..store import NewResponse, Replacement
+    With ``folder`` and ``manifest``, the sessions say where the marks were written.
+    ``results`` may be a stream (``grade_exam_stream``): each chunk of students is
+    stored as soon as it is graded."""
     from ..store.store import check_user_name
 
-    for r in results:  # every name first: a bad one must not leave the exam half stored
-        check_user_name(r.sheet.student.student_id)
+    for sheet in exam.sheets:  # every name first: a bad one must not leave the exam half stored
+        check_user_name(sheet.student.student_id)
     hashes = {q.id: q.content_hash for q in exam.questions}
     where = {OUTPUTS: outputs_setting(folder, manifest)} if folder is not None and manifest is not None else {}
-    replacements = []
-    for r in results:
-        responses = [NewResponse(
-            position=position, question_id=m.item.question_id, content_hash=hashes.get(m.item.question_id, ""),
-            answer=m.answer, score=m.score, max_score=m.max, criteria=list(m.criteria), feedback=m.feedback,
-            family=m.item.family, variant_seed=m.item.seed, skipped=m.missing, **_doubts(r, m))
-            for position, m in enumerate(r.marks)]
-        replacements.append(Replacement(
-            r.sheet.student.student_id, kind="exam", title=exam.exam_id, mode="paper", seed=exam.spec.seed,
-            plan=[i.to_json() for i in r.sheet.items],
-            settings={"exam_title": exam.spec.title, "name": r.sheet.student.name, **where}, responses=responses))
-    for start in range(0, len(replacements), STUDENTS_PER_TRANSACTION):
-        store.replace_sessions(replacements[start:start + STUDENTS_PER_TRANSACTION], now)
-    return len(results)
+    stored, pending = 0, iter(results)
+    while chunk := list(islice(pending, STUDENTS_PER_TRANSACTION)):
+        store.replace_sessions([_replacement(exam, r, hashes, where) for r in chunk], now)
+        stored += len(chunk)
+    return stored
+
+
+def _replacement(exam: Exam, r: StudentResult, hashes: dict[str, str], where: dict) -> Replacement:
+    responses = [NewResponse(
+        position=position, question_id=m.item.question_id, content_hash=hashes.get(m.item.question_id, ""),
+        answer=m.answer, score=m.score, max_score=m.max, criteria=list(m.criteria), feedback=m.feedback,
+        family=m.item.family, variant_seed=m.item.seed, skipped=m.missing, **_doubts(r, m))
+        for position, m in enumerate(r.marks)]
+    return Replacement(
+        r.sheet.student.student_id, kind="exam", title=exam.exam_id, mode="paper", seed=exam.spec.seed,
+        plan=[i.to_json() for i in r.sheet.items],
+        settings={"exam_title": exam.spec.title, "name": r.sheet.student.name, **where}, responses=responses)

@@ -52,6 +52,9 @@ TIES = 5  # times a transaction is run when PostgreSQL keeps undoing it to let a
 
 _MAX_SPAN = 1_000_000  # the widest id range one regrade read spans
 _RECORD_COLUMNS = (*NewResponse.__dataclass_fields__, "id", "session_id", "created_at", "override_id")
+# a review queue's neighbours: what comparing marks needs, without the criteria and
+# feedback that are most of a row (and decoding the criteria's JSON most of reading it)
+_NEIGHBOUR_COLUMNS = tuple(c for c in _RECORD_COLUMNS if c not in ("criteria", "feedback"))
 _CHUNK = 500  # ids per IN (...) list: well inside every backend's limit on bound parameters
 
 
@@ -389,22 +392,29 @@ class Store:
         """The answers to a question that a review queue compares others with: every
         one a teacher marked, and the ``recent`` latest; oldest first. A department's
         store holds hundreds of thousands of answers to each question, too many to
-        read for every review; the teachers' marks are what matter most."""
+        read for every review; the teachers' marks are what matter most. Their
+        criteria and feedback are not read (the records hold none): comparing
+        marks needs neither."""
+        columns = _NEIGHBOUR_COLUMNS
+
+        def record(row) -> ResponseRecord:
+            return self._record(row, columns)
+
         with self._reading() as db:
-            marked = db.execute(self._answers_query().where(
+            marked = db.execute(self._answers_query(columns).where(
                 Response.id.in_(select(Override.response_id).where(Override.question_id == question_id)),
                 Response.override_id.is_not(None)))
-            found = {row.id: row for row in map(self._record, marked)}
-            latest = db.execute(self._answers_query().where(Response.question_id == question_id)
+            found = {row.id: row for row in map(record, marked)}
+            latest = db.execute(self._answers_query(columns).where(Response.question_id == question_id)
                                 .order_by(Response.id.desc()).limit(recent))
-            found.update((row.id, row) for row in map(self._record, latest))
+            found.update((row.id, row) for row in map(record, latest))
         return sorted(found.values(), key=lambda r: r.id)
 
     @staticmethod
-    def _answers_query():
+    def _answers_query(columns: tuple[str, ...] = _RECORD_COLUMNS):
         """Stored answers as plain columns: building an ORM object per row costs more
         than the query when a review queue or a regrade reads tens of thousands."""
-        return (select(*(getattr(Response, name) for name in _RECORD_COLUMNS), User.name, Override.comment,
+        return (select(*(getattr(Response, name) for name in columns), User.name, Override.comment,
                        Override.scorer_score)
                 .join(User, User.id == Response.user_id)
                 .outerjoin(Override, Override.id == Response.override_id))
@@ -486,10 +496,11 @@ class Store:
         return sorted(found, key=lambda m: (m.session_id, m.position))
 
     @staticmethod
-    def _record(row) -> ResponseRecord:
-        """A row of ``_answers_query`` as the record the callers use."""
+    def _record(row, columns: tuple[str, ...] = _RECORD_COLUMNS) -> ResponseRecord:
+        """A row of ``_answers_query`` as the record the callers use (a column not
+        read keeps the record's default)."""
         *values, user, comment, scorer_score = row
-        return ResponseRecord(**dict(zip(_RECORD_COLUMNS, values, strict=True)), user=user, comment=comment or "",
+        return ResponseRecord(**dict(zip(columns, values, strict=True)), user=user, comment=comment or "",
                               scorer_score=scorer_score)
 
     # review cards ----------------------------------------------------------
