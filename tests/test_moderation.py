@@ -203,6 +203,12 @@ def test_neighbours_are_the_teachers_marks_and_the_latest_answers(store, shipped
     assert [r.id for r in store.neighbours("Q1", recent=2)] == [marked, *latest]
     assert [r.id for r in store.neighbours("Q1", recent=10)] == [marked, *middle, *latest]
     assert store.neighbours("Q2", recent=10) == []
+    # the answers a queue is for are left out (the caller has them), and not made up for
+    assert [r.id for r in store.neighbours("Q1", recent=2, exclude=[latest[1]])] == [marked, latest[0]]
+    assert [r.id for r in store.neighbours("Q1", recent=10, exclude=[marked])] == [*middle, *latest]
+    assert all(r.criteria == [] and r.feedback == "" for r in store.neighbours("Q1", recent=10)), \
+        "neighbours are read without their criteria and feedback"
+    assert _by_id(store)[latest[0]].criteria, "which the stored answers have"
 
     # the teacher's old mark still reaches a new near-identical answer in a review of its session
     monkeypatch.setattr(queue, "NEIGHBOURS", 1)

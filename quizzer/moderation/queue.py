@@ -34,7 +34,8 @@ from .groups import Wording, cluster, near_pairs, wording
 __all__ = ["Filters", "Item", "Group", "Queue", "build_queue", "load_queue", "TIERS", "describe", "review_size",
            "review_size_beside"]
 
-NEIGHBOURS = 5000  # latest answers to a question compared with those in scope, besides the teachers' marks
+NEIGHBOURS = 5000  # latest answers to a question (those in scope among them) compared with those in scope,
+# besides the teachers' marks
 TIERS = {"unreadable": 4, "absent": 4, "similarity-only": 3, "partial": 3, "fact-and-reverse": 3, "swap": 3,
          "guard": 3, "moderated-neighbour": 2.5, "group-disagrees": 2, "similar-disagrees": 2,
          "unlike-samples": 1, "not-assessed": 1}
@@ -241,28 +242,31 @@ def build_queue(bank: Bank, answers: Iterable[ResponseRecord], filters: Filters 
     return Queue(tuple(Group(n, qid, items) for n, (qid, items) in enumerate(found, start=1)))
 
 
-def load_queue(bank: Bank, store, filters: Filters = Filters()) -> Queue:
+def load_queue(bank: Bank, store, filters: Filters = Filters(), brief: bool = False) -> Queue:
     """The queue for ``filters``, read from ``store``: the answers in scope, and as
     their neighbours every answer to their questions that a teacher marked and the
-    ``NEIGHBOURS`` latest others (``Store.neighbours``)."""
+    ``NEIGHBOURS`` latest ones (``Store.neighbours``). A ``brief`` queue's
+    answers carry no criteria or feedback: enough to count and order them."""
     scoped = store.responses(session_id=filters.session_id, user=filters.user, question_id=filters.question_id,
-                             since=filters.since, session_ids=filters.session_ids or None)
+                             since=filters.since, session_ids=filters.session_ids or None, brief=brief)
     questions = sorted({r.question_id for r in scoped
                         if r.family is None and bank.get(r.question_id) is not None})
     if filters.session_id is None and filters.user is None and filters.since is None and not filters.session_ids:
         everyone = scoped
     else:
-        seen = {r.id for r in scoped}
+        mine: dict[str, list[int]] = defaultdict(list)
+        for r in scoped:
+            mine[r.question_id].append(r.id)
         everyone = list(scoped)
         for question_id in questions:
-            everyone.extend(r for r in store.neighbours(question_id, NEIGHBOURS) if r.id not in seen)
+            everyone.extend(store.neighbours(question_id, NEIGHBOURS, exclude=mine[question_id]))
     return replace(build_queue(bank, everyone, filters), in_scope=len(scoped))
 
 
 def review_size(bank: Bank, store, session_ids: Iterable[int]) -> tuple[int, int]:
     """How many of these sessions' answers the review queue holds, and in how many
     groups: what ``exam grade`` tells the teacher once the marks are stored."""
-    queue = load_queue(bank, store, Filters(session_ids=frozenset(session_ids)))
+    queue = load_queue(bank, store, Filters(session_ids=frozenset(session_ids)), brief=True)
     return queue.answers, len(queue.groups)
 
 

@@ -27,8 +27,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import Table, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from . import overrides
@@ -58,7 +59,7 @@ def _insert_sessions(db: Session, replacements: list[Replacement], user_ids: dic
                      now: datetime) -> list[int]:
     rows = [{"user_id": user_ids[r.user], "kind": r.kind, "mode": r.mode, "seed": r.seed, "title": r.title,
              "settings": r.settings, "plan": r.plan, "started_at": now, "ended_at": now} for r in replacements]
-    return _inserted_ids(db, QuizSession.__table__, rows)
+    return _inserted_ids(db, cast(Table, QuizSession.__table__), rows)
 
 
 def _insert_responses(db: Session, replacements: list[Replacement], session_ids: list[int],
@@ -73,11 +74,11 @@ def _insert_responses(db: Session, replacements: list[Replacement], session_ids:
     if not rows:
         return []
     return [(response_id, user_id, r, index)
-            for response_id, (user_id, r, index) in zip(_inserted_ids(db, Response.__table__, rows), where,
+            for response_id, (user_id, r, index) in zip(_inserted_ids(db, cast(Table, Response.__table__), rows), where,
                                                         strict=True)]
 
 
-def _inserted_ids(db: Session, table, rows: list[dict]) -> list[int]:
+def _inserted_ids(db: Session, table: Table, rows: list[dict]) -> list[int]:
     """Insert ``rows`` and return their new ids, in order.
 
     PostgreSQL returns them from one multi-row ``INSERT ... RETURNING``. SQLite
@@ -100,7 +101,7 @@ def _insert_criteria(db: Session, added: list[tuple[int, int, Replacement, int]]
             for values in criterion_values(response_id, user_id, r.responses[index].question_id,
                                            r.responses[index].criteria)]
     if rows:
-        db.execute(insert(CriterionResult.__table__), rows)
+        db.execute(insert(cast(Table, CriterionResult.__table__)), rows)
 
 
 def replace_sessions(db: Session, replacements: list[Replacement], user_ids: dict[str, int],

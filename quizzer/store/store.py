@@ -52,9 +52,10 @@ TIES = 5  # times a transaction is run when PostgreSQL keeps undoing it to let a
 
 _MAX_SPAN = 1_000_000  # the widest id range one regrade read spans
 _RECORD_COLUMNS = (*NewResponse.__dataclass_fields__, "id", "session_id", "created_at", "override_id")
-# a review queue's neighbours: what comparing marks needs, without the criteria and
-# feedback that are most of a row (and decoding the criteria's JSON most of reading it)
-_NEIGHBOUR_COLUMNS = tuple(c for c in _RECORD_COLUMNS if c not in ("criteria", "feedback"))
+# what comparing marks needs (a review queue's neighbours, the queue's size), without
+# the criteria and feedback that are most of a row (decoding the criteria's JSON is
+# most of reading one)
+_BRIEF_COLUMNS = tuple(c for c in _RECORD_COLUMNS if c not in ("criteria", "feedback"))
 _CHUNK = 500  # ids per IN (...) list: well inside every backend's limit on bound parameters
 
 
@@ -363,11 +364,13 @@ class Store:
     def responses(self, *, session_id: int | None = None, user: str | None = None,
                   question_id: str | None = None, since: datetime | None = None,
                   ids: Collection[int] | None = None,
-                  session_ids: Iterable[int] | None = None) -> list[ResponseRecord]:
+                  session_ids: Iterable[int] | None = None, brief: bool = False) -> list[ResponseRecord]:
         """Stored answers, oldest first, with who gave them and, where the mark was
         moderated, the teacher's comment and the scorer's own mark. ``ids`` picks
         answers by id (a filled moderation sheet names its answers so);
-        ``session_ids`` reads several sessions at once (an exam's, one per student)."""
+        ``session_ids`` reads several sessions at once (an exam's, one per student).
+        ``brief`` records hold no criteria or feedback (not read)."""
+        columns = _BRIEF_COLUMNS if brief else _RECORD_COLUMNS
         clauses = []
         if session_id is not None:
             clauses.append(Response.session_id == session_id)
@@ -378,24 +381,26 @@ class Store:
         if since is not None:
             clauses.append(Response.created_at >= since)
         if ids is None and session_ids is None:
-            return self._responses(clauses)
+            return self._responses(clauses, columns)
         column, values = (Response.id, ids) if ids is not None else (Response.session_id, session_ids)
         assert values is not None
         found = [r for chunk in chunks(sorted(set(values)), _CHUNK)  # within every engine's bound-parameter limit
-                 for r in self._responses([*clauses, column.in_(chunk)])]
+                 for r in self._responses([*clauses, column.in_(chunk)], columns)]
         if ids is not None and session_ids is not None:  # both given: the answers in both
             sessions = set(session_ids)
             found = [r for r in found if r.session_id in sessions]
         return sorted(found, key=lambda r: r.id)
 
-    def neighbours(self, question_id: str, recent: int) -> list[ResponseRecord]:
+    def neighbours(self, question_id: str, recent: int, exclude: Collection[int] = ()) -> list[ResponseRecord]:
         """The answers to a question that a review queue compares others with: every
-        one a teacher marked, and the ``recent`` latest; oldest first. A department's
-        store holds hundreds of thousands of answers to each question, too many to
-        read for every review; the teachers' marks are what matter most. Their
-        criteria and feedback are not read (the records hold none): comparing
+        one a teacher marked, and the ``recent`` latest, less those in ``exclude``
+        (the answers the queue is for, which the caller has); oldest first. A
+        department's store holds hundreds of thousands of answers to each question,
+        too many to read for every review; the teachers' marks are what matter most.
+        Their criteria and feedback are not read (the records hold none): comparing
         marks needs neither."""
-        columns = _NEIGHBOUR_COLUMNS
+        columns = _BRIEF_COLUMNS
+        skip = set(exclude)
 
         def record(row) -> ResponseRecord:
             return self._record(row, columns)
@@ -404,10 +409,15 @@ class Store:
             marked = db.execute(self._answers_query(columns).where(
                 Response.id.in_(select(Override.response_id).where(Override.question_id == question_id)),
                 Response.override_id.is_not(None)))
-            found = {row.id: row for row in map(record, marked)}
-            latest = db.execute(self._answers_query(columns).where(Response.question_id == question_id)
+            found = {row.id: row for row in map(record, marked) if row.id not in skip}
+            # the latest ids first (the index alone), then only the rows wanted: an exam's
+            # own answers are the latest, and reading them again would double the work
+            latest = db.scalars(select(Response.id).where(Response.question_id == question_id)
                                 .order_by(Response.id.desc()).limit(recent))
-            found.update((row.id, row) for row in map(record, latest))
+            wanted = [i for i in latest if i not in skip]
+            for part in chunks(wanted, _CHUNK):
+                rows = db.execute(self._answers_query(columns).where(Response.id.in_(part)))
+                found.update((row.id, row) for row in map(record, rows))
         return sorted(found.values(), key=lambda r: r.id)
 
     @staticmethod
@@ -419,10 +429,10 @@ class Store:
                 .join(User, User.id == Response.user_id)
                 .outerjoin(Override, Override.id == Response.override_id))
 
-    def _responses(self, clauses: list) -> list[ResponseRecord]:
+    def _responses(self, clauses: list, columns: tuple[str, ...] = _RECORD_COLUMNS) -> list[ResponseRecord]:
         with self._reading() as db:
-            query = self._answers_query().where(*clauses).order_by(Response.id)
-            return [self._record(row) for row in db.execute(query)]
+            query = self._answers_query(columns).where(*clauses).order_by(Response.id)
+            return [self._record(row, columns) for row in db.execute(query)]
 
     @staticmethod
     def _regradable(query, question_id: str | None, stale: Mapping[str, str] | None):
