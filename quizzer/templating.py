@@ -16,7 +16,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
 from .config import resource_path, user_templates
 from .formatting import answer_text, marks_text
 
-__all__ = ["environment", "render"]
+__all__ = ["environment", "render", "macro"]
 
 
 def _percent(value: float | None) -> str:
@@ -72,3 +72,10 @@ def environment(user_templates: str | None = None) -> Environment:
 def render(template: str, **context) -> str:
     user = user_templates()
     return environment(str(user) if user else None).get_template(template).render(**context)
+
+
+def macro(template: str, name: str):
+    """A macro of a template, to call from Python (it returns markup): a piece drawn
+    once and placed on many pages."""
+    user = user_templates()
+    return getattr(environment(str(user) if user else None).get_template(template).module, name)

@@ -168,3 +168,22 @@ def test_a_long_series_is_thinned_to_its_stretches_first_last_lowest_and_highest
     assert thin(xs[:MAX_POINTS], ys[:MAX_POINTS]) == list(range(MAX_POINTS))  # short series are drawn whole
     chart = line_chart([(T0 + timedelta(hours=x), y, "quiz") for x, y in zip(xs, ys, strict=True)])
     assert chart.thinned and chart.total == 5000 and len(chart.points) <= MAX_POINTS
+
+
+def test_item_statistics_agree_with_the_statistics_module():
+    """``pearson`` and ``_spread`` work in floats for speed; they must still agree with
+    the standard library's exact computations on marks as a class earns them."""
+    import random
+    import statistics
+
+    from quizzer.reports.cohort import _spread
+
+    rng = random.Random(7)
+    for _ in range(100):
+        n = rng.randint(5, 400)
+        xs = [rng.choice([0, 0.25, 0.5, 0.75, 1]) for _ in range(n)]
+        ys = [rng.random() for _ in range(n)]
+        assert pearson(xs, ys) == pytest.approx(statistics.correlation(xs, ys), abs=1e-12)
+        mean, sd = _spread(xs)
+        assert mean == pytest.approx(statistics.fmean(xs), abs=1e-15)
+        assert sd == pytest.approx(statistics.stdev(xs), abs=1e-12)
