@@ -76,6 +76,7 @@ def render(template: str, **context) -> str:
 
 def macro(template: str, name: str):
     """A macro of a template, to call from Python (it returns markup): a piece drawn
-    once and placed on many pages."""
+    once and placed on many pages. None when the template (a teacher's own copy)
+    has no such macro."""
     user = user_templates()
-    return getattr(environment(str(user) if user else None).get_template(template).module, name)
+    return getattr(environment(str(user) if user else None).get_template(template).module, name, None)

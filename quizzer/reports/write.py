@@ -80,7 +80,7 @@ def write_overview(report: ClassReport, folder: Path, linked: bool = True) -> li
     # each student's row drawn once and placed in all nine tables (a class of 1,000:
     # 0.26 s of drawing the same rows again and again)
     row = macro("report/students_table.html", "row")
-    rows = {s.page: row(s, "students/", linked) for s in report.students}
+    rows = {s.page: row(s, "students/", linked) for s in report.students} if row is not None else None
     written = [write_utf8(folder / "index.html", render(
         "report/class.html", report=report, course=COURSE, students=report.sorted_by("name"), sort="name",
         pages=pages, linked=linked, rows=rows))]
