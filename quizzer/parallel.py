@@ -105,9 +105,9 @@ def _watch_parent(parent: int) -> None:
 def _send(parent: int, send, work: Callable[..., Any], args: tuple) -> None:
     die_with_parent(parent)
     try:
-        outcome = ("done", work(*args))
-    except BaseException as exc:  # told to the parent, which does the work itself and so raises it properly
-        outcome = ("failed", f"{type(exc).__name__}: {exc}")
+        outcome: tuple[str, Any] = ("done", work(*args))
+    except BaseException:  # the parent does the work itself, and so raises the error properly
+        outcome = ("failed", None)
     try:
         send.send(outcome)
     finally:
@@ -132,8 +132,8 @@ def beside(work: Callable[..., Result], *args: Any, jobs: int | None = None) -> 
     def wait() -> Result:
         try:
             kind, value = receive.recv()
-        except (EOFError, OSError):
-            kind, value = "failed", "the worker ended without an answer"
+        except (EOFError, OSError):  # the worker ended without an answer
+            kind, value = "failed", None
         finally:
             receive.close()
             process.join()
