@@ -182,10 +182,9 @@ def test_chromium_prints_the_sheets_without_clipping(runner, roster, tmp_path):
     assert "<script>alert(1)" in text.replace("\n", "").replace(" ", "")
 
 
-def test_an_answer_many_students_wrote_is_graded_once_and_marked_alike(runner, roster, tmp_path, shipped_bank):
+def _counting_scorer():
+    """A real Scorer that counts the answers it is asked to grade."""
     from quizzer.scoring import Scorer
-    from quizzer.sheets.grade import TypedAnswer, grade_exam
-    from quizzer.sheets.manifest import read_manifest
 
     class Counting(Scorer):
         graded = 0
@@ -195,6 +194,15 @@ def test_an_answer_many_students_wrote_is_graded_once_and_marked_alike(runner, r
             Counting.graded += len(items)
             return super().grade_many(items)
 
+    return Counting
+
+
+def test_an_answer_many_students_wrote_is_graded_once_and_marked_alike(runner, roster, tmp_path, shipped_bank):
+    from quizzer.scoring import Scorer
+    from quizzer.sheets.grade import TypedAnswer, grade_exam
+    from quizzer.sheets.manifest import read_manifest
+
+    Counting = _counting_scorer()
     out = tmp_path / "exam"
     build(runner, roster, out)
     loaded = read_manifest(out / "manifest.json", shipped_bank)
@@ -222,14 +230,7 @@ def test_graded_students_come_out_in_order_before_the_whole_class_is_graded(runn
     from quizzer.sheets.grade import TypedAnswer, grade_exam, grade_exam_stream
     from quizzer.sheets.manifest import read_manifest
 
-    class Counting(Scorer):
-        graded = 0
-
-        def grade_many(self, items):
-            items = list(items)
-            Counting.graded += len(items)
-            return super().grade_many(items)
-
+    Counting = _counting_scorer()
     out = tmp_path / "exam"
     build(runner, roster, out)
     loaded = read_manifest(out / "manifest.json", shipped_bank)
