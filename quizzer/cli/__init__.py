@@ -26,6 +26,7 @@ LAZY_COMMANDS = {
     "exam": "exam:exam",
     "variant": "variant:variant",
     "moderate": "moderate:moderate",
+    "export": "export:export",
 }
 
 

@@ -23,8 +23,8 @@ from ..formatting import answer_text
 from .family import Mistake, Tolerance, Variant
 from .parse import parse_answer
 
-__all__ = ["CheckResult", "check_answer", "mark", "matches", "format_answer", "expected_text", "asked_precision",
-           "Precision", "describe_tolerance", "MAX_MARK"]
+__all__ = ["CheckResult", "check_answer", "mark", "matches", "allowed_error", "format_answer", "expected_text",
+           "asked_precision", "Precision", "describe_tolerance", "MAX_MARK"]
 
 MAX_MARK = 1.0
 # Float mistakes of exactly-marked (integer) families, such as 234.375 updates, match within 1%.
@@ -103,13 +103,23 @@ def describe_tolerance(tolerance: Tolerance) -> str:
     return f"within {' or '.join(parts)}" if parts else "exact"
 
 
+def allowed_error(expected: Any, tolerance: Tolerance) -> float:
+    """How far a typed number may be from ``expected`` and still count: 0 for ints
+    and bools (marked exactly), else ``max(rel·|expected|, abs)``. The one reading
+    of a tolerance, so an exported question (Moodle, QTI, GIFT, whose tolerances are
+    absolute) accepts what the quiz accepts."""
+    if isinstance(expected, (bool, int)):
+        return 0.0
+    return max(tolerance.rel * abs(expected), tolerance.abs)
+
+
 def matches(typed: Any, expected: Any, tolerance: Tolerance) -> bool:
     """Whether one typed value counts as ``expected``: exact for ints and bools, else within tolerance."""
     if isinstance(expected, bool) or isinstance(typed, bool):
         return typed is expected
     if isinstance(expected, int):
         return typed == expected
-    allowed = max(tolerance.rel * abs(expected), tolerance.abs)
+    allowed = allowed_error(expected, tolerance)
     # A relative hair of slack so 1.01 counts at exactly 1% of 1.0 despite binary floats.
     return abs(typed - expected) <= allowed * (1 + 1e-9) + 1e-15 * abs(expected)
 
