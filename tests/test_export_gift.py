@@ -30,7 +30,7 @@ def parsed_questions(data: bytes):
             continue
         match = QUESTION.fullmatch(block)
         assert match, f"not one GIFT question: {block[:200]!r}"
-        found.append({k: v for k, v in match.groupdict().items()})
+        found.append(match.groupdict())
     return found
 
 

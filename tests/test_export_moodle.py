@@ -9,14 +9,17 @@ the response settings and ``graderinfo``; ``import_numerical`` indexes
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import xml.etree.ElementTree as ET
 
 import pytest
 
 from quizzer.exchange import Selection, collect, parse_name, render
+from quizzer.exchange.items import numeric_item
 from quizzer.exchange.markup import html_text
-from quizzer.variants import family_ids
+from quizzer.exchange.moodle_xml import cloze_text
+from quizzer.variants import family_ids, generate
 from quizzer.variants.check import matches
 
 from .export_helpers import HOSTILE, assert_close, expected_parts, hostile_bank, variant_from_name
@@ -134,13 +137,9 @@ def test_hostile_text_arrives_escaped_and_reads_back_the_same(tmp_path):
 
 
 def test_a_cloze_prompt_cannot_open_a_blank_of_its_own(tmp_path):
-    from quizzer.exchange.moodle_xml import cloze_text
-    from quizzer.exchange.items import numeric_item
-    from quizzer.variants import generate
-
     bank = hostile_bank(tmp_path / "bank")
     item = numeric_item(generate("perceptron_update", 1), bank.get("T1"))
-    hostile = type(item)(**{**item.__dict__, "prompt_html": "<p>{1:NUMERICAL:=5:0}</p>"})
+    hostile = dataclasses.replace(item, prompt_html="<p>{1:NUMERICAL:=5:0}</p>")
     text = cloze_text(hostile)
     assert len(re.findall(r"\{1:NUMERICAL:", text)) == 3  # the three elements, not the prompt's look-alike
     assert html_text(text).startswith("{1:NUMERICAL:=5:0}")

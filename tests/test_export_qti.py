@@ -79,7 +79,8 @@ def test_every_numeric_blank_accepts_exactly_the_quizs_tolerance_around_its_answ
             continue
         variant = variant_from_name(item.get("title"))
         parts = expected_parts(variant)
-        conditions = [c for c in item.iterfind("q:resprocessing/q:respcondition", Q) if c.find("q:setvar", Q) is not None]
+        conditions = [c for c in item.iterfind("q:resprocessing/q:respcondition", Q)
+                      if c.find("q:setvar", Q) is not None]
         assert len(conditions) == len(parts)
         for index, (condition, (value, tolerance)) in enumerate(zip(conditions, parts, strict=True)):
             ident = f"response{index + 1}"
