@@ -54,7 +54,7 @@ def _numeric(item: NumericItem) -> str:
 
 def _heading(export: ExportSet, left_out: list[FamilyGroup]) -> list[str]:
     lines = [f"// Exported by Quizzer: {len(export.essays)} essay and "
-             f"{sum(len(g.items) for g in export.families if g not in left_out)} numerical questions, "
+             f"{export.numeric_count - sum(len(g.items) for g in left_out)} numerical questions, "
              f"seed {export.seed}.",
              "// Names: 'Q7 essay: title' and 'Q7 family seed N' (the variant's own seed); see the README.",
              "// What GIFT cannot express, and what this file does instead:",
@@ -73,6 +73,7 @@ def _heading(export: ExportSet, left_out: list[FamilyGroup]) -> list[str]:
 def render(export: ExportSet) -> bytes:
     """The whole export as one GIFT file (UTF-8 bytes)."""
     left_out = [g for g in export.families if any(item.several for item in g.items)]
+    skipped = {g.family for g in left_out}
     blocks = ["\n".join(_heading(export, left_out))]
     current = None
     for essay in export.essays:
@@ -81,7 +82,7 @@ def render(export: ExportSet) -> bytes:
             blocks.append(f"$CATEGORY: {current}")
         blocks.append(_essay(essay))
     for group in export.families:
-        if group in left_out:
+        if group.family in skipped:
             continue
         blocks.append(f"$CATEGORY: {group.category}")
         blocks.extend(_numeric(item) for item in group.items)

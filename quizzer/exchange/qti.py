@@ -22,6 +22,7 @@ export's numeric patterns (longhornadam/QuizForge ``Canvas_QTI_Patterns.md``):
   bounds. Canvas Classic Quizzes have no several-number type, so this is plain
   QTI 1.2 (which Blackboard grades blank by blank); Canvas imports such an item
   without numeric marking: check those after import, or use Moodle XML;
+- a yes/no answer is a text blank that accepts ``yes`` or ``no`` (any case);
 - each family is a ``<section>`` whose ``selection_ordering`` picks one item (a
   Canvas question group), so each student gets one variant.
 
