@@ -32,6 +32,7 @@ def test_each_format_is_written_and_summarised(runner, tmp_path, fmt, name):
         assert zipfile.ZipFile(io.BytesIO(data)).testzip() is None
     else:
         assert data.startswith(b"// Exported by Quizzer") and "Q7 sigmoid_chain seed" in data.decode()
+        assert "Note: GIFT cannot hold answers of several numbers; left out perceptron_update" in result.stderr
     assert not [p for p in out.parent.iterdir() if p.name.endswith(".tmp")]
 
 
