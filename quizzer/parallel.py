@@ -61,7 +61,9 @@ def ordered_map(work: Callable[[Any, Item], Result], items: Iterable[Item], cont
     global _CONTEXT
     _CONTEXT = context
     try:
-        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        # a killed parent cannot stop its pool: each worker watches for that itself
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
+                                 initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
             pending: deque[Future] = deque()
             for item in items:
                 pending.append(pool.submit(_call, (work, item)))

@@ -17,6 +17,8 @@ from quizzer.cli import cli
 from quizzer.limits import MAX_CSV_CELL
 from quizzer.textfile import remove_stale_temporaries
 
+from .processes import children, still_running
+
 ATTACKS = ['=HYPERLINK("http://evil.example","click")', "+cmd|' /C calc'!A0", "@SUM(A1:A9)", "-2+3",
            "\t=1+1", "  =1+1"]
 
@@ -120,6 +122,34 @@ def test_kill_9_mid_batch_leaves_the_old_output_whole(tmp_path):
     assert result.returncode == 0, result.stderr
     assert _records(out) == len(rows)
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc, which only Linux has")
+def test_kill_9_of_a_batch_on_two_cores_leaves_no_worker(tmp_path):
+    """The forked graders of ``grade --batch --jobs 2`` end with the batch: killed
+    with -9 it cannot stop them, and they would wait on their work pipe for ever."""
+    rows = [["question_id", "answer"]] + [["Q1", f"XOR is not linearly separable, case {i}"] for i in range(20000)]
+    source = _write_rows(tmp_path / "in.csv", rows)
+    env = {**os.environ, "QUIZZER_INSTANCE": str(tmp_path / "instance")}
+    process = subprocess.Popen([sys.executable, "-m", "quizzer.launch", "grade", "--batch", str(source), "--out",
+                                str(tmp_path / "out.csv"), "--jobs", "2"], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    workers: dict[int, int] = {}
+    while len(workers) < 2 and time.monotonic() < deadline and process.poll() is None:
+        workers = children(process.pid)
+        time.sleep(0.01)
+    assert len(workers) >= 2, "the batch ended before its two workers were seen"
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    deadline = time.monotonic() + 5
+    while still_running(workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    left = still_running(workers)
+    for pid in left:  # do not leave them behind this test either
+        os.kill(pid, signal.SIGKILL)
+    assert not left, f"worker processes {left} outlived the killed batch"
 
 
 def test_binary_on_standard_input_is_a_message_not_a_traceback(tmp_path):

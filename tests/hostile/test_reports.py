@@ -25,6 +25,8 @@ from quizzer.reports import class_report, student_report
 from quizzer.store import NewResponse, Store
 from quizzer.textfile import FORMULA_STARTS
 
+from .processes import children, still_running
+
 NOW = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
 QUIZZER = [str(Path(sys.executable).with_name("quizzer"))]
 STUDENTS = 150  # more than write.PARALLEL_FROM, so the pages are drawn by forked workers
@@ -32,41 +34,11 @@ STUDENTS = 150  # more than write.PARALLEL_FROM, so the pages are drawn by forke
 
 # --- processes, as /proc shows them ---------------------------------------------------
 
-def _stat(pid: int) -> tuple[str, int, int] | None:
-    """(state, parent pid, start time) of a process, or None when it is gone."""
-    try:
-        text = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    fields = text[text.rindex(")") + 2:].split()
-    return fields[0], int(fields[1]), int(fields[19])
-
-
-def _children(parent: int) -> dict[int, int]:
-    """The live children of ``parent``: pid -> start time (a reused pid has another)."""
-    found = {}
-    for entry in os.scandir("/proc"):
-        if entry.name.isdigit():
-            stat = _stat(int(entry.name))
-            if stat and stat[1] == parent and stat[0] != "Z":
-                found[int(entry.name)] = stat[2]
-    return found
-
-
-def _still_running(processes: dict[int, int]) -> list[int]:
-    alive = []
-    for pid, started in processes.items():
-        stat = _stat(pid)
-        if stat and stat[2] == started and stat[0] != "Z":
-            alive.append(pid)
-    return alive
-
-
 def _wait_for_workers(proc: subprocess.Popen, out: Path, timeout: float = 60.0) -> dict[int, int]:
     """Wait until the report's forked workers are drawing students' pages."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        workers = _children(proc.pid)
+        workers = children(proc.pid)
         if len(workers) >= 2:
             return workers
         assert proc.poll() is None, f"the report ended before its workers were seen: {proc.returncode}"
@@ -148,9 +120,9 @@ def test_kill_9_of_a_class_report_leaves_no_worker_and_the_old_report_whole(big_
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)
     deadline = time.monotonic() + 5
-    while _still_running(workers) and time.monotonic() < deadline:
+    while still_running(workers) and time.monotonic() < deadline:
         time.sleep(0.05)
-    left = _still_running(workers)
+    left = still_running(workers)
     for pid in left:  # do not leave them behind this test either
         os.kill(pid, signal.SIGKILL)
     assert not left, f"worker processes {left} outlived the killed report"
